@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/mmscope: the misc device through which user space drives mmscope.
+ *
+ * ioctl commands are dispatched by command-number block to the mechanism
+ * that owns the block (see include/uapi/mmscope.h).
+ */
+#include <linux/capability.h>
+#include <linux/compat.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+
+#include <uapi/mmscope.h>
+#include "compat.h"
+#include "mmscope.h"
+
+static const struct mms_mechanism *const *mms_mechs;
+static size_t mms_nr_mechs;
+
+static long mms_ioctl_info(void __user *arg)
+{
+	struct mmscope_info info = {
+		.uapi_version = MMSCOPE_UAPI_VERSION,
+		.page_size = PAGE_SIZE,
+		.nr_page_orders = MMS_NR_PAGE_ORDERS,
+	};
+	size_t i;
+
+	for (i = 0; i < mms_nr_mechs; i++)
+		info.features |= mms_mechs[i]->feature;
+	if (copy_to_user(arg, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static long mms_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
+{
+	void __user *arg = (void __user *)uarg;
+	unsigned int nr = _IOC_NR(cmd);
+	size_t i;
+
+	if (_IOC_TYPE(cmd) != MMSCOPE_IOC_MAGIC)
+		return -ENOTTY;
+	if (cmd == MMSCOPE_IOC_INFO)
+		return mms_ioctl_info(arg);
+
+	for (i = 0; i < mms_nr_mechs; i++) {
+		const struct mms_mechanism *m = mms_mechs[i];
+
+		if (m->ioctl && nr >= m->ioc_base &&
+		    nr < m->ioc_base + MMSCOPE_IOC_BLOCK_SIZE)
+			return m->ioctl(file, cmd, arg);
+	}
+	return -ENOTTY;
+}
+
+static int mms_open(struct inode *inode, struct file *file)
+{
+	/* The node is 0600 root; refuse a chmod'ed node to non-admins too. */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	return 0;
+}
+
+static const struct file_operations mms_fops = {
+	.owner = THIS_MODULE,
+	.open = mms_open,
+	.unlocked_ioctl = mms_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice mms_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "mmscope",
+	.fops = &mms_fops,
+	.mode = 0600,
+};
+
+/**
+ * mms_dev_register() - create /dev/mmscope
+ * @mechs: the mechanisms, whose ioctl blocks the device dispatches to
+ * @nr: number of entries in @mechs
+ *
+ * Context: module init, after every mechanism is ready.
+ * Return: 0 or a negative errno.
+ */
+int mms_dev_register(const struct mms_mechanism *const *mechs, size_t nr)
+{
+	mms_mechs = mechs;
+	mms_nr_mechs = nr;
+	return misc_register(&mms_miscdev);
+}
+
+/**
+ * mms_dev_unregister() - remove /dev/mmscope
+ *
+ * Context: module exit. No file can be open: each holds a module reference.
+ */
+void mms_dev_unregister(void)
+{
+	misc_deregister(&mms_miscdev);
+}
