@@ -31,7 +31,10 @@ typedef int64_t s64;
 
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
+/* glibc's <sys/cdefs.h> already has an equivalent definition. */
+#ifndef __always_inline
 #define __always_inline		inline __attribute__((always_inline))
+#endif
 #define __maybe_unused		__attribute__((unused))
 #define fallthrough		__attribute__((fallthrough))
 
