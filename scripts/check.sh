@@ -9,6 +9,7 @@
 # Suites:
 #   host-<mech>   host unit suites, build/user/host/host-<mech>
 #   style         checkpatch --strict and sparse are clean
+#   fuzz          each libFuzzer target runs MMSCOPE_FUZZ_RUNS executions
 #   harness       the VM harness checks itself (exit status, hang, splat)
 #   <suite>       VM suites, build/user/tests/<suite>, run in one VM boot
 #   vm            added whenever a VM suite runs: the guest finished and
@@ -42,7 +43,9 @@ host_all=() vm_all=()
 for f in "$MMSCOPE_BUILD"/user/host/host-*; do
 	[ -x "$f" ] && host_all+=("$(basename "$f")")
 done
-host_all+=(style harness)
+host_all+=(style)
+ls "$MMSCOPE_TOP"/user/host/fuzz_*.c >/dev/null 2>&1 && host_all+=(fuzz)
+host_all+=(harness)
 [ -x "$MMSCOPE_BUILD/user/tests/core" ] && vm_all+=(core)
 for f in "$MMSCOPE_BUILD"/user/tests/*; do
 	s=$(basename "$f")
@@ -73,7 +76,7 @@ printf 'KTAP version 1\n1..%d\n' "$nsuites"
 # ---- host suites ------------------------------------------------------------
 for s in "${host_run[@]}"; do
 	raw=$out/$s.raw
-	if [ "$s" = harness ] || [ "$s" = style ]; then
+	if [ "$s" = harness ] || [ "$s" = style ] || [ "$s" = fuzz ]; then
 		"$MMSCOPE_TOP/scripts/$s-test.sh" >"$raw" 2>"$out/$s.err"
 	else
 		"$MMSCOPE_BUILD/user/host/$s" >"$raw" 2>"$out/$s.err"
