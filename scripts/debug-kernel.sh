@@ -15,43 +15,42 @@
 #   KEY=<key>
 # Progress goes to stderr; the full build log to <cache>/<key>/build.log.
 #
-# Cache: ${XDG_CACHE_HOME:-$HOME/.cache}/mmscope/debug-kernel/<key>/, where key
+# Cache: $MMSCOPE_CACHE/debug-kernel/<key>/ (MMSCOPE_CACHE defaults to
+# ${XDG_CACHE_HOME:-$HOME/.cache}/mmscope, see lib.sh), where key
 # = source package version + hash of (config fragment, compiler, recipe). A key
 # directory exists only when complete: the build runs in a temporary directory
 # beside it and is renamed into place; flock serialises concurrent runs.
+# Missing packages are installed by scripts/provision.sh --extra.
 #
 # Environment: MMSCOPE_JOBS (default 2), MMSCOPE_NICE (default 10).
 
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-FRAG=$ROOT/scripts/debug-kernel.config
+FRAG=$MMSCOPE_TOP/scripts/debug-kernel.config
 SRCPKG=linux-source-6.1
 TARBALL=/usr/src/$SRCPKG.tar.xz
-CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/mmscope/debug-kernel
+CACHE=$MMSCOPE_CACHE/debug-kernel
 JOBS=${MMSCOPE_JOBS:-2}
 NICE=${MMSCOPE_NICE:-10}
 # Bump when the build steps below change in a way that alters the result.
 RECIPE=1
 
-log() { printf 'debug-kernel: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+log() { msg "debug-kernel: $*"; }
 
+# provision.sh --extra installs all of these (and more) when one is missing.
 ensure_packages() {
-	local pkgs=("$SRCPKG" bc flex bison libelf-dev libssl-dev dwarves
-		    build-essential cpio xz-utils)
-	local missing=() p
-
-	for p in "${pkgs[@]}"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-			grep -q 'install ok installed' || missing+=("$p")
+	local p
+	for p in "$SRCPKG" bc flex bison libelf-dev libssl-dev dwarves gcc make \
+		 libc6-dev xz-utils; do
+		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+		     grep -q 'install ok installed'; then
+			log "$p is missing: running provision.sh --extra"
+			"$MMSCOPE_TOP/scripts/provision.sh" --extra >/dev/null ||
+				die "provisioning failed"
+			return 0
+		fi
 	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	log "installing ${missing[*]}"
-	local sudo=
-	[ "$(id -u)" -eq 0 ] || sudo=sudo
-	$sudo apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
-		die "apt-get install ${missing[*]} failed"
 }
 
 cache_key() {
@@ -85,7 +84,7 @@ verify_config() {
 			want="# $sym is not set" ;;
 		*) continue ;;
 		esac
-		got=$(grep -E "^(# )?$sym[= ]" "$config" || true)
+		got=$(grep -E "^(# )?${sym}[= ]" "$config" || true)
 		# An unset bool that Kconfig hides entirely is as good as "not set".
 		if [ "$got" != "$want" ] &&
 		   ! { [ -z "$got" ] && [ "${want#\# }" != "$want" ]; }; then

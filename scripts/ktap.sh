@@ -67,3 +67,31 @@ ktap_completed_case() {
 		echo "not ok suite_reported_every_case # $n of $plan results, exit status $st"
 	fi
 }
+
+# ktap_kmemleak_case CONSOLELOG RAWFILE EXPECTED: the verdict on the guest's
+# final kmemleak scan (scripts/guest/kmemleak.sh), "ok kmemleak_clean" or
+# "not ok ..." on stdout; the records it found are appended to RAWFILE as
+# diagnostics. EXPECTED=1 (a kernel built with kmemleak) turns a missing or
+# failed scan into a failure; otherwise it prints nothing when absent.
+ktap_kmemleak_case() {
+	local log=$1 raw=$2 expected=$3 block n
+	block=$(sed -n '/^MMSCOPE-KMEMLEAK-BEGIN$/,/^MMSCOPE-KMEMLEAK-END$/p' "$log")
+	if [ -z "$block" ] || grep -q '^MMSCOPE-KMEMLEAK-ABSENT$' <<<"$block"; then
+		[ "$expected" = 1 ] &&
+			echo "not ok kmemleak_clean # no kmemleak scan (kmemleak off in the guest?)"
+		return 0
+	fi
+	if grep -q '^MMSCOPE-KMEMLEAK-FAILED$' <<<"$block" ||
+	   ! grep -q '^MMSCOPE-KMEMLEAK-END$' <<<"$block"; then
+		echo "not ok kmemleak_clean # the scan failed or did not finish"
+		return 0
+	fi
+	n=$(grep -c '^unreferenced object' <<<"$block")
+	if [ "$n" = 0 ]; then
+		echo "ok kmemleak_clean"
+	else
+		grep -v '^MMSCOPE-KMEMLEAK-' <<<"$block" | head -n 60 |
+			sed 's/^/# kmemleak: /' >>"$raw"
+		echo "not ok kmemleak_clean # $n unreferenced objects"
+	fi
+}

@@ -23,11 +23,16 @@ cp "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 0755 "$MMSCOPE_TOP/scripts/guest/init" "$root/init"
 install -m 0755 "$MMSCOPE_TOP/scripts/guest/run-suites.sh" "$root/mmscope/run-suites.sh"
+for f in kunit.sh kunit-ktap.awk kmemleak.sh; do
+	install -m 0755 "$MMSCOPE_TOP/scripts/guest/$f" "$root/mmscope/$f"
+done
 install -m 0644 "$job" "$root/mmscope/job"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 
-[ -f "$MMSCOPE_TOP/mmscope.ko" ] && cp "$MMSCOPE_TOP/mmscope.ko" "$root/mmscope/"
+for m in mmscope mmscope_kunit; do
+	[ -f "$MMSCOPE_TOP/$m.ko" ] && cp "$MMSCOPE_TOP/$m.ko" "$root/mmscope/"
+done
 for d in tests bench tools; do
 	if [ -d "$MMSCOPE_BUILD/user/$d" ]; then
 		cp -r "$MMSCOPE_BUILD/user/$d" "$root/mmscope/$d"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check-debug: scripts/check.sh on the debug kernel (built or taken
+# from the cache by scripts/debug-kernel.sh), mmscope.ko built against its
+# tree. By default it runs what depends on the kernel: every VM suite, the
+# KUnit suites (kunit), the harness self-tests (harness, debug-harness); the
+# vm suite adds a kmemleak scan after the last rmmod. Name suites to run
+# others. Logs: build/check-debug/.
+# Usage: scripts/check-debug.sh [SUITE...]
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+dk=$("$MMSCOPE_TOP/scripts/debug-kernel.sh") || die "debug kernel build failed"
+eval "$dk"
+export MMSCOPE_KERNEL=$KIMAGE MMSCOPE_KDIR=$KDIR
+export MMSCOPE_KERNEL_SUITES_ONLY=1
+# Its own build directory, so make check's logs survive.
+export MMSCOPE_BUILD=${MMSCOPE_DEBUG_BUILD:-$MMSCOPE_TOP/build/debug}
+exec "$MMSCOPE_TOP/scripts/check.sh" "$@"
