@@ -31,9 +31,15 @@ typedef int64_t s64;
 
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
+#ifndef __always_inline
 #define __always_inline		inline __attribute__((always_inline))
+#endif
 #define __maybe_unused		__attribute__((unused))
 #define fallthrough		__attribute__((fallthrough))
+
+/* Single-threaded host programs: a volatile access is all it takes. */
+#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, val)	do { *(volatile __typeof__(x) *)&(x) = (val); } while (0)
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
@@ -88,6 +94,7 @@ struct list_head {
 };
 
 #define LIST_HEAD_INIT(name)	{ &(name), &(name) }
+#define LIST_HEAD(name)		struct list_head name = LIST_HEAD_INIT(name)
 static inline void INIT_LIST_HEAD(struct list_head *l)
 {
 	l->next = l;
@@ -126,6 +133,27 @@ static inline void list_del_init(struct list_head *e)
 	e->next->prev = e->prev;
 	e->prev->next = e->next;
 	INIT_LIST_HEAD(e);
+}
+
+static inline void list_move_tail(struct list_head *e, struct list_head *h)
+{
+	e->next->prev = e->prev;
+	e->prev->next = e->next;
+	list_add_tail(e, h);
+}
+
+static inline void list_splice_tail_init(struct list_head *list,
+					 struct list_head *h)
+{
+	if (list->next != list) {
+		struct list_head *first = list->next, *last = list->prev;
+
+		first->prev = h->prev;
+		h->prev->next = first;
+		last->next = h;
+		h->prev = last;
+		INIT_LIST_HEAD(list);
+	}
 }
 
 static inline bool list_empty(const struct list_head *h)
