@@ -45,7 +45,7 @@
 /* Entirely free chunks kept rather than returned (hysteresis). */
 #define MMS_SPARE_CHUNKS	1
 
-/* Retries of an allocation whose new chunk another CPU made redundant. */
+/* Rounds of grow-and-retry before an allocation gives up. */
 #define MMS_GROW_RETRIES	8
 
 struct mms_pcp {
@@ -193,6 +193,10 @@ static void pcp_drain_locked(struct mms_pcp *pcp, unsigned int n)
 	pcp->drained += n;
 }
 
+/*
+ * An order-0 page from this CPU's cache, refilled with a batch when empty.
+ * NULL when the free lists had nothing either (the caller then grows).
+ */
 static struct page *pcp_alloc(void)
 {
 	struct mms_buddy_page *meta = NULL;
@@ -205,10 +209,12 @@ static struct page *pcp_alloc(void)
 	if (pcp->count) {
 		pcp->hits++;
 	} else {
-		pcp->misses++;
 		spin_lock(&buddy.lock);
 		pcp_refill_locked(pcp);
 		spin_unlock(&buddy.lock);
+		/* A miss is an allocation served by a refill. */
+		if (pcp->count)
+			pcp->misses++;
 	}
 	if (pcp->count) {
 		meta = pcp->pages[--pcp->count];
@@ -219,7 +225,7 @@ static struct page *pcp_alloc(void)
 	return meta ? meta_to_page(meta) : NULL;
 }
 
-static int pcp_free(struct page *page)
+static int pcp_free(struct page *page, unsigned int *bad)
 {
 	struct mms_buddy_page *meta;
 	struct mms_pcp *pcp;
@@ -235,6 +241,8 @@ static int pcp_free(struct page *page)
 		pcp_drain_locked(pcp, MMS_PCP_BATCH);
 	/* The same checks as any free: a double free is refused here too. */
 	ret = mms_buddy_core_cache(&buddy.core, page_to_pfn(page), &meta);
+	if (ret)
+		*bad = buddy.core.last_bad;
 	due = mms_buddy_reap_due();
 	spin_unlock(&buddy.lock);
 	if (!ret)
@@ -274,46 +282,46 @@ static unsigned long pcp_drain_all(void)
 
 /* ---- the API ---------------------------------------------------------- */
 
-static struct page *buddy_alloc_slow(unsigned int order)
+static struct page *buddy_alloc_locked(unsigned int order)
 {
 	struct mms_buddy_page *meta;
+	unsigned long flags;
+
+	spin_lock_irqsave(&buddy.lock, flags);
+	meta = mms_buddy_core_alloc(&buddy.core, order);
+	spin_unlock_irqrestore(&buddy.lock, flags);
+	return meta ? meta_to_page(meta) : NULL;
+}
+
+/*
+ * Take one more chunk from the kernel, if under the limit. True if free
+ * memory was added, by us or by a CPU that beat us to it.
+ */
+static bool buddy_grow(void)
+{
 	struct mms_buddy_range *chunk;
 	unsigned long flags;
-	unsigned int tries;
 	bool grow;
 	int ret;
 
-	for (tries = 0; tries < MMS_GROW_RETRIES; tries++) {
-		spin_lock_irqsave(&buddy.lock, flags);
-		meta = mms_buddy_core_alloc(&buddy.core, order);
-		grow = !meta && mms_buddy_core_grow_begin(&buddy.core);
-		if (!meta && !grow)
-			mms_buddy_core_alloc_failed(&buddy.core, order);
-		spin_unlock_irqrestore(&buddy.lock, flags);
-		if (meta)
-			return meta_to_page(meta);
-		if (!grow)
-			return NULL;
+	spin_lock_irqsave(&buddy.lock, flags);
+	grow = mms_buddy_core_grow_begin(&buddy.core);
+	spin_unlock_irqrestore(&buddy.lock, flags);
+	if (!grow)
+		return false;
 
-		/* alloc_pages() may sleep: the lock is dropped meanwhile. */
-		chunk = mms_buddy_core_chunk_new(&buddy.core);
+	/* alloc_pages() may sleep: the lock is not held meanwhile. */
+	chunk = mms_buddy_core_chunk_new(&buddy.core);
 
-		spin_lock_irqsave(&buddy.lock, flags);
-		ret = mms_buddy_core_grow_end(&buddy.core, chunk);
-		if (!ret)
-			meta = mms_buddy_core_alloc(&buddy.core, order);
-		else if (ret == -ENOMEM)
-			mms_buddy_core_alloc_failed(&buddy.core, order);
-		spin_unlock_irqrestore(&buddy.lock, flags);
-		if (meta)
-			return meta_to_page(meta);
-		if (ret == -ENOMEM)
-			return NULL;
-		/* Another CPU's chunk came first: ours goes back, retry. */
-		if (ret)
-			mms_buddy_core_range_destroy(&buddy.core, chunk);
-	}
-	return NULL;
+	spin_lock_irqsave(&buddy.lock, flags);
+	ret = mms_buddy_core_grow_end(&buddy.core, chunk);
+	spin_unlock_irqrestore(&buddy.lock, flags);
+	if (ret == -ENOMEM)
+		return false;
+	/* Another CPU's chunk came first: ours goes straight back. */
+	if (ret)
+		mms_buddy_core_range_destroy(&buddy.core, chunk);
+	return true;
 }
 
 /**
@@ -330,17 +338,24 @@ static struct page *buddy_alloc_slow(unsigned int order)
  */
 struct page *mms_buddy_alloc(unsigned int order)
 {
+	unsigned int tries;
+	unsigned long flags;
 	struct page *page;
 
 	might_sleep();
 	if (order >= MMS_NR_PAGE_ORDERS)
 		return NULL;
-	if (order == 0) {
-		page = pcp_alloc();
+	for (tries = 0; tries < MMS_GROW_RETRIES; tries++) {
+		page = order ? buddy_alloc_locked(order) : pcp_alloc();
 		if (page)
 			return page;
+		if (!buddy_grow())
+			break;
 	}
-	return buddy_alloc_slow(order);
+	spin_lock_irqsave(&buddy.lock, flags);
+	mms_buddy_core_alloc_failed(&buddy.core, order);
+	spin_unlock_irqrestore(&buddy.lock, flags);
+	return NULL;
 }
 
 /**
@@ -350,7 +365,7 @@ struct page *mms_buddy_alloc(unsigned int order)
  *
  * A page not owned by the allocator, already free, inside a block, or a
  * wrong @order is refused: counted (debugfs bad_free_*), logged
- * rate-limited, nothing changed. The pages must be unmapped and back at
+ * rate-limited with the reason, nothing changed. The pages must be unmapped and back at
  * refcount 1.
  *
  * Context: any context; does not sleep.
@@ -358,6 +373,13 @@ struct page *mms_buddy_alloc(unsigned int order)
  */
 int mms_buddy_free(struct page *page, unsigned int order)
 {
+	static const char *const why[MMS_BUDDY_NR_BAD] = {
+		[MMS_BUDDY_BAD_FOREIGN] = "a page mmscope does not own",
+		[MMS_BUDDY_BAD_DOUBLE] = "a double free",
+		[MMS_BUDDY_BAD_ORDER] = "the wrong order",
+		[MMS_BUDDY_BAD_TAIL] = "a page inside a block",
+	};
+	unsigned int bad = MMS_BUDDY_BAD_FOREIGN;
 	unsigned long flags;
 	bool due;
 	int ret;
@@ -365,19 +387,23 @@ int mms_buddy_free(struct page *page, unsigned int order)
 	if (!page)
 		return -EINVAL;
 	if (order == 0) {
-		ret = pcp_free(page);
+		ret = pcp_free(page, &bad);
 	} else {
 		spin_lock_irqsave(&buddy.lock, flags);
 		ret = mms_buddy_core_free(&buddy.core, page_to_pfn(page), order,
 					  &buddy.graveyard);
+		if (ret)
+			bad = buddy.core.last_bad;
 		due = mms_buddy_reap_due();
 		spin_unlock_irqrestore(&buddy.lock, flags);
 		mms_buddy_kick_reaper(due);
 	}
 	if (ret)
-		pr_warn_ratelimited("%s: refused free of an order-%u block from %pS (see bad_free_* in debugfs)\n",
-				    current->comm, order,
-				    __builtin_return_address(0));
+		pr_warn_ratelimited("refused free of order %u by %s[%d] from %pS: %s\n",
+				    order, current->comm,
+				    task_pid_nr(current),
+				    __builtin_return_address(0),
+				    why[bad < MMS_BUDDY_NR_BAD ? bad : 0]);
 	return ret;
 }
 

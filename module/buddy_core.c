@@ -401,6 +401,7 @@ static int check_free(struct mms_buddy_core *core, unsigned long pfn,
 	}
 refuse:
 	core->stats.bad_free[bad]++;
+	core->last_bad = bad;
 	return -EINVAL;
 }
 

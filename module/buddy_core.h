@@ -173,6 +173,7 @@ struct mms_buddy_free_area {
  * @pages_free: frames on the free lists
  * @next_id: id of the next range
  * @check_epoch: bumped by each consistency check
+ * @last_bad: enum mms_buddy_bad_free of the latest refused free
  * @stats: event counters
  */
 struct mms_buddy_core {
@@ -195,6 +196,7 @@ struct mms_buddy_core {
 	unsigned long pages_free;
 	unsigned int next_id;
 	unsigned long check_epoch;
+	unsigned int last_bad;
 	struct mms_buddy_core_stats stats;
 };
 

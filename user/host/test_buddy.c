@@ -302,6 +302,7 @@ static void assert_refused(struct host_buddy *hb, unsigned long pfn,
 
 	mms_buddy_core_snapshot(&hb->core, &before);
 	ASSERT_EQ(-EINVAL, hb_free(hb, pfn, order));
+	ASSERT_EQ(kind, hb->core.last_bad);
 	mms_buddy_core_snapshot(&hb->core, &after);
 	ASSERT_EQ(before.stats.bad_free[kind] + 1, after.stats.bad_free[kind]);
 	after.stats.bad_free[kind]--;
