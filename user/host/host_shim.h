@@ -31,7 +31,9 @@ typedef int64_t s64;
 
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
+#ifndef __always_inline		/* glibc's sys/cdefs.h has one */
 #define __always_inline		inline __attribute__((always_inline))
+#endif
 #define __maybe_unused		__attribute__((unused))
 #define fallthrough		__attribute__((fallthrough))
 
@@ -48,6 +50,14 @@ typedef int64_t s64;
 #define BUILD_BUG_ON(c)		_Static_assert(!(c), #c)
 #define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
 #define check_mul_overflow(a, b, d)	__builtin_mul_overflow(a, b, d)
+
+/* x86-64's page size; the cores take PAGE_SIZE from here in host builds. */
+#define PAGE_SHIFT		12
+#define PAGE_SIZE		(1UL << PAGE_SHIFT)
+#define PAGE_MASK		(~(PAGE_SIZE - 1))
+#define PFN_UP(x)		(((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
+#define PFN_DOWN(x)		((x) >> PAGE_SHIFT)
+#define PFN_PHYS(x)		((u64)(x) << PAGE_SHIFT)
 
 static inline bool is_power_of_2(unsigned long n)
 {
