@@ -13,6 +13,7 @@
 #include <linux/moduleparam.h>
 
 #include "mmscope.h"
+#include "bootmem.h"
 
 unsigned int mms_bootmem_pages = 1024;
 module_param_named(bootmem_pages, mms_bootmem_pages, uint, 0444);
@@ -29,6 +30,7 @@ MODULE_PARM_DESC(buddy_max_mb,
  * pages into the buddy allocator; the device file maps buddy pages).
  */
 static const struct mms_mechanism *const mms_mechanisms[] = {
+	&mms_bootmem_mechanism,
 };
 
 static int mms_check_params(void)
