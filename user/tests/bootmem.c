@@ -273,8 +273,10 @@ KTAP_CASE_FN(seed_setup_memory_sequence_yields_the_predicted_map)
 		{ 0x1, 0x1 },		/* SMP trampoline */
 		{ 0x2, 0x2 },		/* alloc_bootmem_low_pages() */
 		{ 0x9f, 0xff },		/* e820 hole: never freed */
-		{ 0x100, 0x3a7 },	/* kernel, map, and the page the
-					 * double round-up adds */
+		/* kernel, map, and one page more: the seed adds PAGE_SIZE-1
+		 * and reserve_bootmem() rounds up again
+		 */
+		{ 0x100, 0x3a7 },
 		{ 0x1000, 0x1077 },	/* mem_map, 120 pages */
 		{ 0x1078, 0x1078 },	/* both small structures */
 	};
