@@ -172,20 +172,35 @@ static int mms_bm_state_refusal(const char *what, int ret)
 	return ret;
 }
 
-static bool mms_bm_reserved_zero(const __u64 *r, size_t n, const char *what)
+/* Count a request refused before it reached the node. */
+static void mms_bm_count_refusal(void)
 {
+	mutex_lock(&mms_bm_lock);
+	mms_bm.refused++;
+	mutex_unlock(&mms_bm_lock);
+}
+
+/*
+ * Copy an ioctl argument in; its @nr_reserved trailing __u64 fields must be
+ * zero so that they can take a meaning later.
+ */
+static int mms_bm_copy_in(void *in, const void __user *arg, size_t size,
+			  size_t nr_reserved, const char *what)
+{
+	const __u64 *reserved;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (r[i]) {
-			mutex_lock(&mms_bm_lock);
-			mms_bm.refused++;
-			mutex_unlock(&mms_bm_lock);
+	if (copy_from_user(in, arg, size))
+		return -EFAULT;
+	reserved = (const __u64 *)((const char *)in + size) - nr_reserved;
+	for (i = 0; i < nr_reserved; i++) {
+		if (reserved[i]) {
+			mms_bm_count_refusal();
 			mms_bm_complain("%s: reserved fields not zero\n", what);
-			return false;
+			return -EINVAL;
 		}
 	}
-	return true;
+	return 0;
 }
 
 static long mms_bm_ioc_init(void __user *arg)
@@ -194,17 +209,14 @@ static long mms_bm_ioc_init(void __user *arg)
 	unsigned long nr, map_pages;
 	int ret;
 
-	if (copy_from_user(&in, arg, sizeof(in)))
-		return -EFAULT;
-	if (!mms_bm_reserved_zero(in.reserved, ARRAY_SIZE(in.reserved),
-				  "init"))
-		return -EINVAL;
+	ret = mms_bm_copy_in(&in, arg, sizeof(in), ARRAY_SIZE(in.reserved),
+			     "init");
+	if (ret)
+		return ret;
 	nr = in.nr_pages ? in.nr_pages : mms_bootmem_pages;
 	if (nr < MMS_BOOTMEM_MIN_PAGES || nr > MMS_BOOTMEM_MAX_PAGES ||
 	    in.map_page > nr - bootmem_map_pages(nr)) {
-		mutex_lock(&mms_bm_lock);
-		mms_bm.refused++;
-		mutex_unlock(&mms_bm_lock);
+		mms_bm_count_refusal();
 		mms_bm_complain("init: %llu pages, map at %llu: out of range\n",
 				in.nr_pages, in.map_page);
 		return -EINVAL;
@@ -237,10 +249,9 @@ static long mms_bm_ioc_range(void __user *arg, enum mms_bm_range_op op)
 	unsigned long pages = 0, twice = 0;
 	int ret;
 
-	if (copy_from_user(&r, arg, sizeof(r)))
-		return -EFAULT;
-	if (!mms_bm_reserved_zero(r.reserved, ARRAY_SIZE(r.reserved), what))
-		return -EINVAL;
+	ret = mms_bm_copy_in(&r, arg, sizeof(r), ARRAY_SIZE(r.reserved), what);
+	if (ret)
+		return ret;
 
 	mutex_lock(&mms_bm_lock);
 	switch (op) {
@@ -283,11 +294,10 @@ static long mms_bm_ioc_alloc(void __user *arg)
 	u64 addr = 0;
 	int ret;
 
-	if (copy_from_user(&a, arg, sizeof(a)))
-		return -EFAULT;
-	if (!mms_bm_reserved_zero(a.reserved, ARRAY_SIZE(a.reserved),
-				  "alloc"))
-		return -EINVAL;
+	ret = mms_bm_copy_in(&a, arg, sizeof(a), ARRAY_SIZE(a.reserved),
+			     "alloc");
+	if (ret)
+		return ret;
 
 	mutex_lock(&mms_bm_lock);
 	ret = bootmem_alloc(&mms_bm.node, a.size, a.align, a.goal, &addr);
@@ -392,13 +402,12 @@ static long mms_bm_ioc_read_map(void __user *arg)
 {
 	struct mmscope_bootmem_map m;
 	u64 total, n = 0, *words = NULL;
-	int ret = 0;
+	int ret;
 
-	if (copy_from_user(&m, arg, sizeof(m)))
-		return -EFAULT;
-	if (!mms_bm_reserved_zero(m.reserved, ARRAY_SIZE(m.reserved),
-				  "read_map"))
-		return -EINVAL;
+	ret = mms_bm_copy_in(&m, arg, sizeof(m), ARRAY_SIZE(m.reserved),
+			     "read_map");
+	if (ret)
+		return ret;
 
 	mutex_lock(&mms_bm_lock);
 	if (!mms_bm.node.map) {
@@ -493,16 +502,13 @@ static long mms_bm_ioc_bench(void __user *arg)
 	struct mmscope_bootmem_bench b;
 	int ret;
 
-	if (copy_from_user(&b, arg, sizeof(b)))
-		return -EFAULT;
-	if (!mms_bm_reserved_zero(b.reserved, ARRAY_SIZE(b.reserved),
-				  "bench"))
-		return -EINVAL;
+	ret = mms_bm_copy_in(&b, arg, sizeof(b), ARRAY_SIZE(b.reserved),
+			     "bench");
+	if (ret)
+		return ret;
 	ret = mms_bootmem_bench(&b);
 	if (ret == -EINVAL) {
-		mutex_lock(&mms_bm_lock);
-		mms_bm.refused++;
-		mutex_unlock(&mms_bm_lock);
+		mms_bm_count_refusal();
 		mms_bm_complain("bench: parameters out of range\n");
 	}
 	if (ret)
