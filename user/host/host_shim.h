@@ -31,7 +31,7 @@ typedef int64_t s64;
 
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
-#ifndef __always_inline		/* glibc's sys/cdefs.h has one */
+#ifndef __always_inline
 #define __always_inline		inline __attribute__((always_inline))
 #endif
 #define __maybe_unused		__attribute__((unused))

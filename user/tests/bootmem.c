@@ -551,7 +551,8 @@ KTAP_CASE_FN(retire_hands_free_pages_over_and_then_refuses_requests)
 	struct mmscope_bootmem_range rr;
 	struct mmscope_bootmem_map m = { .nr_words = 0 };
 	struct mmscope_bootmem_stats st;
-	uint64_t addr, free_pages, refused;
+	uint64_t addr, free_pages, refused, adopted = 0, now;
+	struct mmscope_info info;
 
 	node_init(1024, 0);
 	bm_free(0, 1024 * page_size);
@@ -560,6 +561,9 @@ KTAP_CASE_FN(retire_hands_free_pages_over_and_then_refuses_requests)
 					   64 * page_size));
 	free_pages = stats().pages_free;
 	ASSERT_EQ(1024 - 3, free_pages);
+	ASSERT_OK(ioctl(dev(), MMSCOPE_IOC_INFO, &info));
+	if (info.features & MMSCOPE_FEAT_BUDDY)
+		ASSERT_OK(mms_debugfs_u64("buddy/adopted_pages", &adopted));
 
 	ASSERT_OK(ioctl(dev(), MMSCOPE_IOC_BOOTMEM_RETIRE, &r));
 	ASSERT_EQ(free_pages, r.pages);
@@ -568,6 +572,11 @@ KTAP_CASE_FN(retire_hands_free_pages_over_and_then_refuses_requests)
 	ASSERT_EQ(6, r.block_order);
 	ASSERT_EQ(1, r.map_pages);
 	ASSERT_EQ(0, r.refused);
+	/* The buddy allocator holds them now, map page included. */
+	if (info.features & MMSCOPE_FEAT_BUDDY) {
+		ASSERT_OK(mms_debugfs_u64("buddy/adopted_pages", &now));
+		ASSERT_EQ(adopted + free_pages + 1, now);
+	}
 
 	st = stats();
 	ASSERT_EQ(MMSCOPE_BOOTMEM_RETIRED, st.state);
