@@ -11,6 +11,7 @@
 #   style         checkpatch --strict and sparse are clean
 #   fuzz          each libFuzzer target runs MMSCOPE_FUZZ_RUNS executions
 #   harness       the VM harness checks itself (exit status, hang, splat)
+#   devfuzz       trinity and stress-ng against /dev/mmscope, in a VM
 #   <suite>       VM suites, build/user/tests/<suite>, run in one VM boot
 #   vm            added whenever a VM suite runs: the guest finished and
 #                 its kernel log is clean (and, where the kernel has
@@ -51,10 +52,10 @@ for f in "$MMSCOPE_BUILD"/user/host/host-*; do
 done
 host_all+=(style)
 ls "$MMSCOPE_TOP"/user/host/fuzz_*.c >/dev/null 2>&1 && host_all+=(fuzz)
-host_all+=(harness)
+host_all+=(harness devfuzz)
 [ -f "$KDIR/.config" ] && kconfig=$KDIR/.config || kconfig=/dev/null
 has_kmemleak=$(grep -c '^CONFIG_DEBUG_KMEMLEAK=y' "$kconfig")
-host_default=(harness)
+host_default=(harness devfuzz)
 if grep -q '^CONFIG_DEBUG_KMEMLEAK_TEST=m' "$kconfig"; then
 	host_all+=(debug-harness)
 	host_default+=(debug-harness)

@@ -152,6 +152,7 @@ main() {
 			tmp=$(mktemp -d "$CACHE/.tmp-$key.XXXXXX")
 			trap 'rm -rf "$tmp"' EXIT
 			build "$key" "$tmp"
+			chmod 0755 "$tmp"
 			mv -T "$tmp" "$dir"
 			trap - EXIT
 		fi

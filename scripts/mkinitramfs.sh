@@ -6,6 +6,8 @@
 #   JOBFILE   shell script the guest runs as /mmscope/job
 #   FILE      extra programs, copied to /mmscope/bin/
 # Always packs mmscope.ko (if built) and build/user/{tests,bench,tools}.
+# MMSCOPE_INITRAMFS_OVERLAY: a directory copied over the root last (Debian
+# programs with their shared libraries, see devfuzz-test.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -45,6 +47,10 @@ done
 for f in "$@"; do
 	cp "$f" "$root/mmscope/bin/"
 done
+
+if [ -n "${MMSCOPE_INITRAMFS_OVERLAY:-}" ]; then
+	cp -a "$MMSCOPE_INITRAMFS_OVERLAY/." "$root/"
+fi
 
 (cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out.tmp"
 mv "$out.tmp" "$out"

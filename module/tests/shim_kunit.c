@@ -45,4 +45,5 @@ static struct kunit_suite mms_shim_suite = {
 	.name = "mmscope_shim",
 	.test_cases = mms_shim_cases,
 };
+
 kunit_test_suite(mms_shim_suite);
