@@ -42,6 +42,8 @@
 #define STRESS_THREADS		2
 #define STRESS_SLOTS		8	/* live mappings per thread */
 #define STRESS_MAX_PAGES	64	/* per mapping */
+#define STRESS_HELD		16	/* buddy blocks, bootmem allocations */
+#define STRESS_BUDDY_ORDERS	6	/* orders 0..5 */
 #define STRESS_HOG_SPARE_MB	192	/* the hog leaves this much available */
 #define STRESS_MAX_FILES	256
 #define STRESS_MAX_COUNTERS	32
@@ -59,6 +61,10 @@ struct stress_counter {
 };
 
 static const struct stress_counter stress_counters[] = {
+	{ "bootmem/pages_reserved", NULL },
+	{ "buddy/stats", "user_blocks" },
+	{ "buddy/stats", "user_pages" },
+	{ "buddy/stats", "pages_allocated" },
 	{ NULL, NULL }
 };
 
@@ -74,6 +80,10 @@ struct stress_thread {
 	uint64_t rng;
 	int fd;
 	struct stress_map maps[STRESS_SLOTS];
+	struct mmscope_buddy_block blocks[STRESS_HELD];
+	unsigned int nr_blocks;
+	struct mmscope_bootmem_range bm[STRESS_HELD];
+	unsigned int nr_bm;
 };
 
 struct stress_action {
@@ -443,6 +453,135 @@ static int act_fork(struct stress_thread *t)
 	return 0;
 }
 
+/*
+ * Buddy and bootmem: each thread allocates and frees its own blocks; the
+ * calls that act on the whole allocator (bootmem INIT/RETIRE/FREE of a
+ * range, buddy RESET) would invalidate other threads' blocks and are left
+ * to their suites.
+ */
+static int act_buddy_alloc(struct stress_thread *t)
+{
+	struct mmscope_buddy_block b = {
+		.order = rnd_below(t, STRESS_BUDDY_ORDERS),
+	};
+
+	if (t->nr_blocks == STRESS_HELD || ensure_fd(t))
+		return 0;
+	if (ioctl(t->fd, MMSCOPE_IOC_BUDDY_ALLOC, &b))
+		/* ENOMEM: buddy_max_mb reached, or the hog won. */
+		return REFUSED(t, "BUDDY_ALLOC", ENOMEM);
+	t->blocks[t->nr_blocks++] = b;
+	return 0;
+}
+
+static int act_buddy_free(struct stress_thread *t)
+{
+	struct mmscope_buddy_block *b, wrong;
+
+	if (!t->nr_blocks || ensure_fd(t))
+		return 0;
+	b = &t->blocks[rnd_below(t, t->nr_blocks)];
+	if (rnd(t) & 1) {
+		/* The wrong order is refused and the block stays ours. */
+		wrong = *b;
+		wrong.order = (b->order + 1) % STRESS_BUDDY_ORDERS;
+		if (ioctl(t->fd, MMSCOPE_IOC_BUDDY_FREE, &wrong) != -1 ||
+		    errno != EINVAL)
+			return stress_fail(t, "BUDDY_FREE wrong order: %s",
+					   strerror(errno));
+	}
+	if (ioctl(t->fd, MMSCOPE_IOC_BUDDY_FREE, b))
+		return stress_fail(t, "BUDDY_FREE order %u: %s", b->order,
+				   strerror(errno));
+	*b = t->blocks[--t->nr_blocks];
+	return 0;
+}
+
+static int act_buddy_bad_handle(struct stress_thread *t)
+{
+	/* Handles are opaque ids; none has the top bit set. */
+	struct mmscope_buddy_block b = { .handle = 1ULL << 63 | rnd(t) };
+
+	if (ensure_fd(t))
+		return -1;
+	if (ioctl(t->fd, MMSCOPE_IOC_BUDDY_FREE, &b) != -1 || errno != ENOENT)
+		return stress_fail(t, "BUDDY_FREE unknown handle: %s",
+				   strerror(errno));
+	return 0;
+}
+
+static int act_buddy_check(struct stress_thread *t)
+{
+	struct mmscope_buddy_check c;
+	struct mmscope_buddy_stats st;
+	struct mmscope_buddy_drain d = { .flags = rnd_below(t, 4) };
+
+	if (ensure_fd(t))
+		return -1;
+	if (ioctl(t->fd, MMSCOPE_IOC_BUDDY_CHECK, &c))
+		return stress_fail(t, "BUDDY_CHECK: %s (%.112s)", strerror(errno),
+				   c.message);
+	if (ioctl(t->fd, MMSCOPE_IOC_BUDDY_STATS, &st))
+		return stress_fail(t, "BUDDY_STATS: %s", strerror(errno));
+	if (ioctl(t->fd, MMSCOPE_IOC_BUDDY_DRAIN, &d))
+		return stress_fail(t, "BUDDY_DRAIN: %s", strerror(errno));
+	return 0;
+}
+
+static int act_bootmem_alloc(struct stress_thread *t)
+{
+	/* Whole, aligned pages: no packing, so frees never overlap. */
+	struct mmscope_bootmem_alloc a = {
+		.size = (1 + rnd_below(t, 8)) * page_size,
+		.align = page_size << rnd_below(t, 4),
+		.goal = rnd_below(t, 1024) * page_size,
+	};
+
+	if (t->nr_bm == STRESS_HELD || ensure_fd(t))
+		return 0;
+	if (ioctl(t->fd, MMSCOPE_IOC_BOOTMEM_ALLOC, &a))
+		return REFUSED(t, "BOOTMEM_ALLOC", ENOMEM);
+	t->bm[t->nr_bm++] = (struct mmscope_bootmem_range){
+		.addr = a.addr, .size = a.size,
+	};
+	return 0;
+}
+
+static int act_bootmem_free(struct stress_thread *t)
+{
+	struct mmscope_bootmem_range *r;
+
+	if (!t->nr_bm || ensure_fd(t))
+		return 0;
+	r = &t->bm[rnd_below(t, t->nr_bm)];
+	if (ioctl(t->fd, MMSCOPE_IOC_BOOTMEM_FREE_ALLOC, r))
+		return stress_fail(t, "BOOTMEM_FREE_ALLOC %llu bytes: %s",
+				   (unsigned long long)r->size,
+				   strerror(errno));
+	*r = t->bm[--t->nr_bm];
+	return 0;
+}
+
+static int act_bootmem_read(struct stress_thread *t)
+{
+	uint64_t words[16];
+	struct mmscope_bootmem_stats st;
+	struct mmscope_bootmem_map m = {
+		.buf = (uintptr_t)words,
+		.first_word = rnd_below(t, 32),
+		.nr_words = 1 + rnd_below(t, 16),
+	};
+
+	if (ensure_fd(t))
+		return -1;
+	if (ioctl(t->fd, MMSCOPE_IOC_BOOTMEM_STATS, &st))
+		return stress_fail(t, "BOOTMEM_STATS: %s", strerror(errno));
+	if (ioctl(t->fd, MMSCOPE_IOC_BOOTMEM_READ_MAP, &m))
+		/* EINVAL: first_word past a small node's map. */
+		return REFUSED(t, "BOOTMEM_READ_MAP", EINVAL);
+	return 0;
+}
+
 #define STRESS_ACTION(fn, w)	{ #fn, w, act_##fn }
 
 /* Each entry's ops and refusals are counted in struct stress_shared. */
@@ -459,6 +598,13 @@ static const struct stress_action stress_actions[] = {
 	STRESS_ACTION(madvise_dontneed, 2),
 	STRESS_ACTION(mremap, 2),
 	STRESS_ACTION(fork, 1),
+	STRESS_ACTION(buddy_alloc, 4),
+	STRESS_ACTION(buddy_free, 4),
+	STRESS_ACTION(buddy_bad_handle, 1),
+	STRESS_ACTION(buddy_check, 1),
+	STRESS_ACTION(bootmem_alloc, 3),
+	STRESS_ACTION(bootmem_free, 3),
+	STRESS_ACTION(bootmem_read, 1),
 };
 _Static_assert(ARRAY_SIZE(stress_actions) <= ARRAY_SIZE(((struct stress_shared *)0)->ops),
 	       "struct stress_shared counts too few actions");
@@ -493,6 +639,10 @@ static void *worker_thread(void *arg)
 	for (i = 0; i < STRESS_SLOTS; i++)
 		if (t.maps[i].addr)
 			unmap_slot(&t, &t.maps[i]);
+	while (t.nr_blocks)
+		act_buddy_free(&t);
+	while (t.nr_bm)
+		act_bootmem_free(&t);
 	if (t.fd >= 0)
 		close(t.fd);
 	return NULL;
@@ -619,8 +769,36 @@ static void read_counters(struct stress_summary *s, uint64_t *vals)
 		s->present[i] = !read_counter(&stress_counters[i], &vals[i]);
 }
 
+/*
+ * A bootmem node starts with every page reserved: free all but its map
+ * for the workers' allocations (@undo: reserve them back), as the seed's
+ * boot code freed the usable RAM.
+ */
+static int bootmem_open_node(bool undo, struct mmscope_bootmem_range *r)
+{
+	struct mmscope_bootmem_stats st;
+	int fd = mms_open_dev(), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = ioctl(fd, MMSCOPE_IOC_BOOTMEM_STATS, &st);
+	if (!ret && st.state == MMSCOPE_BOOTMEM_LIVE) {
+		*r = (struct mmscope_bootmem_range){
+			.addr = (st.map_page + st.map_pages) * page_size,
+			.size = (st.nr_pages - st.map_page - st.map_pages) *
+				page_size,
+		};
+		ret = ioctl(fd, undo ? MMSCOPE_IOC_BOOTMEM_RESERVE :
+			    MMSCOPE_IOC_BOOTMEM_FREE, r);
+	}
+	close(fd);
+	return ret;
+}
+
 KTAP_CASE_FN(random_workload_meets_only_documented_errors)
 {
+	struct mmscope_bootmem_range bm_range = { 0 };
+	uint64_t bm_freed;
 	struct stress_summary sum = { 0 };
 	pid_t pids[STRESS_PROCS], hog;
 	uint64_t hog_mb = 0, total = 0, t0;
@@ -635,6 +813,8 @@ KTAP_CASE_FN(random_workload_meets_only_documented_errors)
 	sigaction(SIGBUS, &sa, NULL);
 	sigaction(SIGSEGV, &sa, NULL);
 	collect_debugfs(MMSCOPE_DEBUGFS_PATH);
+	ASSERT_OK(bootmem_open_node(false, &bm_range));
+	bm_freed = bm_range.pages;
 	while (stress_counters[sum.nr_counters].file)
 		sum.nr_counters++;
 	ASSERT_LE(sum.nr_counters, STRESS_MAX_COUNTERS);
@@ -664,6 +844,10 @@ KTAP_CASE_FN(random_workload_meets_only_documented_errors)
 	kill(hog, SIGKILL);
 	mms_wait_exit(hog);
 	read_counters(&sum, sum.after);
+	ASSERT_OK(bootmem_open_node(true, &bm_range));
+	ktap_diag("bootmem: %llu pages freed for the workers, %llu reserved again after",
+		  (unsigned long long)bm_freed,
+		  (unsigned long long)bm_range.pages);
 
 	for (i = 0; i < ARRAY_SIZE(stress_actions); i++) {
 		ktap_diag("%-18s %8llu ops %8llu refused", stress_actions[i].name,
