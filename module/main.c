@@ -12,6 +12,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include "file.h"
 #include "mmscope.h"
 
 unsigned int mms_bootmem_pages = 1024;
@@ -29,6 +30,7 @@ MODULE_PARM_DESC(buddy_max_mb,
  * pages into the buddy allocator; the device file maps buddy pages).
  */
 static const struct mms_mechanism *const mms_mechanisms[] = {
+	&mms_file_mechanism,
 };
 
 static int mms_check_params(void)
