@@ -751,6 +751,13 @@ static int mms_parked_now_get(void *data, u64 *val)
 DEFINE_DEBUGFS_ATTRIBUTE(mms_parked_now_fops, mms_parked_now_get, NULL,
 			 "%llu\n");
 
+static int mms_cow_probe_get(void *data, u64 *val)
+{
+	*val = mms_cow_probe_on;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(mms_cow_probe_fops, mms_cow_probe_get, NULL, "%llu\n");
+
 /* Writing anything retries the parked pages now instead of next tick. */
 static int mms_retry_parked_set(void *data, u64 val)
 {
@@ -793,6 +800,8 @@ static void mms_file_debugfs(struct dentry *dir)
 				   &mms_file_pages_fops);
 	debugfs_create_file_unsafe("parked_now", 0444, dir, NULL,
 				   &mms_parked_now_fops);
+	debugfs_create_file_unsafe("cow_probe", 0444, dir, NULL,
+				   &mms_cow_probe_fops);
 	debugfs_create_file_unsafe("retry_parked", 0200, dir, NULL,
 				   &mms_retry_parked_fops);
 	debugfs_create_file("stats", 0444, dir, NULL, &mms_stats_fops);
