@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Pack a busybox initramfs for mmscope's VM.
+# Usage: scripts/mkinitramfs.sh OUT.cpio.gz JOBFILE [FILE...]
+#   JOBFILE   shell script the guest runs as /mmscope/job
+#   FILE      extra programs, copied to /mmscope/bin/
+# Always packs mmscope.ko (if built) and build/user/{tests,bench,tools}.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=$1 job=$2
+shift 2
+busybox=$(command -v busybox || echo /bin/busybox)
+[ -x "$busybox" ] || die "busybox not found (apt-get install busybox-static)"
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,root,mmscope/bin}
+chmod 0755 "$root"
+chmod 1777 "$root/tmp"
+cp "$busybox" "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+install -m 0755 "$MMSCOPE_TOP/scripts/guest/init" "$root/init"
+install -m 0755 "$MMSCOPE_TOP/scripts/guest/run-suites.sh" "$root/mmscope/run-suites.sh"
+install -m 0644 "$job" "$root/mmscope/job"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+
+[ -f "$MMSCOPE_TOP/mmscope.ko" ] && cp "$MMSCOPE_TOP/mmscope.ko" "$root/mmscope/"
+for d in tests bench tools; do
+	if [ -d "$MMSCOPE_BUILD/user/$d" ]; then
+		cp -r "$MMSCOPE_BUILD/user/$d" "$root/mmscope/$d"
+	fi
+done
+# Suite parameters travel with the suites.
+for p in "$MMSCOPE_TOP"/user/tests/*.params; do
+	[ -e "$p" ] && mkdir -p "$root/mmscope/tests" && cp "$p" "$root/mmscope/tests/"
+done
+for f in "$@"; do
+	cp "$f" "$root/mmscope/bin/"
+done
+
+(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out.tmp"
+mv "$out.tmp" "$out"
