@@ -33,10 +33,10 @@
 
 #include <uapi/mmscope.h>
 #include "ktap.h"
+#include "mmscope_user.h"
 
 #define NPAGES		1000
 #define FAULT_DIR	MMSCOPE_DEBUGFS_PATH "/fault/"
-#define MODULE_KO	"/mmscope/mmscope.ko"
 
 static size_t psz;
 
@@ -49,7 +49,7 @@ static int file_new(size_t pages)
 
 	psz = sysconf(_SC_PAGESIZE);
 	size = pages * psz;
-	fd = open(MMSCOPE_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	fd = mms_open_dev();
 	ASSERT_OK(fd);
 	ASSERT_OK(ioctl(fd, MMSCOPE_IOC_FILE_SET_SIZE, &size));
 	return fd;
@@ -80,18 +80,15 @@ static struct mmscope_file_info info(int fd)
 	return fi;
 }
 
+/* A one-number file (debugfs, sysfs, sysctl); fails the case if absent. */
 static long long read_num(const char *path)
 {
-	long long v = -1;
-	FILE *f = fopen(path, "r");
+	uint64_t v;
 
-	if (!f) {
+	if (mms_read_u64(path, &v)) {
 		ktap_diag("%s: %s", path, strerror(errno));
-		ASSERT_TRUE(f);
+		ASSERT_TRUE(0);
 	}
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	fclose(f);
 	return v;
 }
 
@@ -103,14 +100,7 @@ static long long ctr(const char *name)
 	return read_num(path);
 }
 
-static void write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-
-	ASSERT_OK(fd);
-	ASSERT_OK(write(fd, s, strlen(s)));
-	close(fd);
-}
+#define write_str(path, s)	ASSERT_OK(mms_write_file(path, s))
 
 static long minflt(void)
 {
@@ -248,19 +238,16 @@ static int access_signal(volatile char *p, int write)
 static void open_as_nobody_expect(int expected_errno)
 {
 	pid_t pid = fork();
-	int status;
 
 	ASSERT_OK(pid);
 	if (!pid) {
-		if (setgid(65534) || setuid(65534))
+		if (mms_become_nobody())
 			_exit(2);
-		if (open(MMSCOPE_DEVICE_PATH, O_RDWR) >= 0)
+		if (mms_open_dev() >= 0)
 			_exit(3);
 		_exit(errno == expected_errno ? 0 : 4);
 	}
-	ASSERT_OK(waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status));
-	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, mms_wait_exit(pid));
 }
 
 KTAP_CASE_FN(unprivileged_open_refused)
@@ -973,7 +960,7 @@ KTAP_CASE_FN(page_held_by_pipe_is_parked_until_released)
 	ASSERT_EQ(1, ctr("parked_now"));
 	ASSERT_EQ(freed0 + 1, ctr("freed"));
 	/* While a page is parked the module cannot go. */
-	ASSERT_ERRNO(EWOULDBLOCK, syscall(SYS_delete_module, "mmscope", O_NONBLOCK));
+	ASSERT_ERRNO(EWOULDBLOCK, mms_module_unload());
 	write_str(FAULT_DIR "retry_parked", "1");
 	ASSERT_EQ(1, ctr("parked_now"));
 	/* The page was neither freed nor reused: its data is intact. */
@@ -989,16 +976,6 @@ KTAP_CASE_FN(page_held_by_pipe_is_parked_until_released)
 
 /* ---- module lifetime ------------------------------------------------------ */
 
-static void reload_module(const char *params)
-{
-	int ko = open(MODULE_KO, O_RDONLY | O_CLOEXEC);
-
-	ASSERT_OK(ko);
-	ASSERT_OK(syscall(SYS_finit_module, ko, params, 0));
-	close(ko);
-	ASSERT_OK(access(MMSCOPE_DEVICE_PATH, F_OK));
-}
-
 KTAP_CASE_FN(rmmod_refused_while_mapped_clean_after)
 {
 	char params[128];
@@ -1010,7 +987,7 @@ KTAP_CASE_FN(rmmod_refused_while_mapped_clean_after)
 
 	touch_write(p, 16, 1);
 	close(fd);			/* the mapping still holds the file */
-	ASSERT_ERRNO(EWOULDBLOCK, syscall(SYS_delete_module, "mmscope", O_NONBLOCK));
+	ASSERT_ERRNO(EWOULDBLOCK, mms_module_unload());
 	ASSERT_GE(read_num("/sys/module/mmscope/refcnt"), 1);
 	ASSERT_EQ(1, ctr("files"));
 	ASSERT_OK(munmap(p, 16 * psz));
@@ -1019,11 +996,12 @@ KTAP_CASE_FN(rmmod_refused_while_mapped_clean_after)
 	ASSERT_EQ(0, ctr("file_pages"));
 	ASSERT_EQ(0, ctr("parked_now"));
 	ASSERT_EQ(ctr("fresh_pages") - fresh0, ctr("freed") - freed0);
-	ASSERT_OK(syscall(SYS_delete_module, "mmscope", O_NONBLOCK));
+	ASSERT_OK(mms_module_unload());
 	ASSERT_ERRNO(ENOENT, access("/sys/module/mmscope", F_OK));
 	snprintf(params, sizeof(params), "bootmem_pages=%lld buddy_max_mb=%lld",
 		 bootmem, buddy);
-	reload_module(params);
+	ASSERT_OK(mms_module_load(params));
+	ASSERT_OK(access(MMSCOPE_DEVICE_PATH, F_OK));
 	ASSERT_EQ(0, ctr("fresh_pages"));
 }
 
