@@ -9,6 +9,10 @@
 #define _MMSCOPE_BUDDY_H
 
 struct page;
+struct mms_mechanism;
+
+/* TEMPORARY: the stub's mechanism (keeps freed pages; frees them at exit). */
+extern const struct mms_mechanism mms_buddy_stub_mechanism;
 
 /**
  * mms_buddy_alloc() - take a block of 2^@order pages from mmscope's buddy

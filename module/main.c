@@ -12,6 +12,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include "buddy.h"	/* TEMPORARY (branch fault): buddy stub mechanism */
 #include "file.h"
 #include "mmscope.h"
 
@@ -30,6 +31,7 @@ MODULE_PARM_DESC(buddy_max_mb,
  * pages into the buddy allocator; the device file maps buddy pages).
  */
 static const struct mms_mechanism *const mms_mechanisms[] = {
+	&mms_buddy_stub_mechanism,	/* TEMPORARY (branch fault) */
 	&mms_file_mechanism,
 };
 
