@@ -57,23 +57,21 @@
 #define MMS_FILE_MAX_SIZE	MAX_LFS_FILESIZE
 #define MMS_PARK_RETRY		HZ
 
-/* Entry of mms_file.pages for an offset whose reads mapped the zero page. */
-#define MMS_ZERO_ENTRY		xa_mk_value(0)
-
 /**
  * struct mms_file - one open file of /dev/mmscope
  * @inode: private inode; its i_mapping is the file's f_mapping
- * @pages: page offset -> struct page *, or MMS_ZERO_ENTRY
+ * @pages: page offset -> struct page *
  * @size: bytes; changed under the mapping's invalidate_lock (exclusive)
  * @nr_pages: pages in @pages
- * @nr_zero: MMS_ZERO_ENTRY entries in @pages
+ * @zero_mapped: a read of a hole may have mapped the zero page somewhere;
+ *	cleared only when truncation to 0 has unmapped everything
  */
 struct mms_file {
 	struct inode *inode;
 	struct xarray pages;
 	loff_t size;
 	atomic_long_t nr_pages;
-	atomic_long_t nr_zero;
+	bool zero_mapped;
 };
 
 /* ---- counters ----------------------------------------------------------- */
@@ -82,7 +80,8 @@ enum mms_fault_event {
 	MMS_EV_ZERO_MAP,	/* read of a hole: zero page mapped */
 	MMS_EV_PAGE_MAP,	/* fault served an existing file page */
 	MMS_EV_FRESH,		/* page allocated, zeroed and added to a file */
-	MMS_EV_ZERO_REPLACED,	/* a fresh page replaced the zero page */
+	MMS_EV_ZERO_REPLACED,	/* a fresh page replaced a zero-page PTE */
+	MMS_EV_ZERO_UNMAP,	/* offset unmapped everywhere: zero page gone */
 	MMS_EV_ZERO_MKWRITE,	/* shared write on a zero-page PTE */
 	MMS_EV_COW_FAULT,	/* private write fault: kernel copies (do_cow_fault) */
 	MMS_EV_COW_WP,		/* private write on a read-only PTE: wp_page_copy */
@@ -103,6 +102,7 @@ static const char *const mms_event_names[MMS_NR_EVENTS] = {
 	[MMS_EV_PAGE_MAP]	= "page_maps",
 	[MMS_EV_FRESH]		= "fresh_pages",
 	[MMS_EV_ZERO_REPLACED]	= "zero_replaced",
+	[MMS_EV_ZERO_UNMAP]	= "zero_unmaps",
 	[MMS_EV_ZERO_MKWRITE]	= "zero_mkwrite",
 	[MMS_EV_COW_FAULT]	= "private_copy_fault",
 	[MMS_EV_COW_WP]		= "private_copy_wp",
@@ -322,26 +322,26 @@ static vm_fault_t mms_return_page(struct vm_fault *vmf, struct page *page)
 }
 
 /*
- * Make sure the file has a page at vmf->pgoff and that no mapping still
- * maps the zero page there; used when a shared write meets an offset whose
- * reads mapped the zero page. Takes the invalidate_lock exclusive, so no
- * read fault can put a zero PTE back behind the unmap.
+ * Unmap the offset of @vmf from every mapping of the file, so that a zero
+ * page mapped there anywhere is replaced by the file's page at the next
+ * access. Allocates that page first if @alloc (->pfn_mkwrite). Takes the
+ * invalidate_lock exclusive: no read fault can put a zero PTE back behind
+ * the unmap.
  */
-static vm_fault_t mms_replace_zero(struct vm_fault *vmf)
+static vm_fault_t mms_unmap_zero(struct vm_fault *vmf, bool alloc)
 {
 	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
 	struct mms_file *f = vmf->vma->vm_file->private_data;
 	vm_fault_t ret = 0;
 	struct page *page;
-	void *entry, *old;
+	void *old;
 
 	filemap_invalidate_lock(mapping);
 	if (!mms_file_in_size(f, vmf->pgoff)) {
 		ret = mms_sigbus();
 		goto unlock;
 	}
-	entry = xa_load(&f->pages, vmf->pgoff);
-	if (!entry || xa_is_value(entry)) {
+	if (alloc && !xa_load(&f->pages, vmf->pgoff)) {
 		page = mms_page_new(f, vmf->pgoff);
 		if (!page) {
 			ret = VM_FAULT_SIGBUS;
@@ -354,17 +354,35 @@ static vm_fault_t mms_replace_zero(struct vm_fault *vmf)
 			goto unlock;
 		}
 		mms_file_account_page(f);
-		if (old) {
-			atomic_long_dec(&f->nr_zero);
-			mms_count(MMS_EV_ZERO_REPLACED);
-		}
+		mms_count(MMS_EV_ZERO_REPLACED);
 	}
-	/* Every mapping of this offset refaults and finds the page. */
 	unmap_mapping_range(mapping, (loff_t)vmf->pgoff << PAGE_SHIFT,
 			    PAGE_SIZE, 0);
+	mms_count(MMS_EV_ZERO_UNMAP);
 unlock:
 	filemap_invalidate_unlock(mapping);
 	return ret;
+}
+
+/*
+ * Read fault on a hole. Sets zero_mapped before looking again for a page:
+ * with the barrier pairing the one in mms_file_fault()'s shared write
+ * path, either that writer sees zero_mapped and unmaps this offset under
+ * the exclusive lock (which waits for us), or we see its page here.
+ */
+static vm_fault_t mms_read_hole(struct vm_fault *vmf, struct mms_file *f)
+{
+	struct page *page;
+
+	if (!READ_ONCE(f->zero_mapped))
+		WRITE_ONCE(f->zero_mapped, true);
+	smp_mb();
+	page = xa_load(&f->pages, vmf->pgoff);
+	if (page) {
+		mms_count(MMS_EV_PAGE_MAP);
+		return mms_return_page(vmf, page);
+	}
+	return mms_map_zero(vmf);
 }
 
 static vm_fault_t mms_file_fault(struct vm_fault *vmf)
@@ -374,9 +392,8 @@ static vm_fault_t mms_file_fault(struct vm_fault *vmf)
 	struct mms_file *f = vma->vm_file->private_data;
 	bool write = vmf->flags & FAULT_FLAG_WRITE;
 	bool shared = vma->vm_flags & VM_SHARED;
-	struct page *page;
+	struct page *page, *old;
 	vm_fault_t ret;
-	void *entry;
 
 again:
 	filemap_invalidate_lock_shared(mapping);
@@ -384,35 +401,14 @@ again:
 		ret = mms_sigbus();
 		goto unlock;
 	}
-	entry = xa_load(&f->pages, vmf->pgoff);
-	if (entry && !xa_is_value(entry)) {
+	page = xa_load(&f->pages, vmf->pgoff);
+	if (page) {
 		/* Read, shared write, or the source of a private copy. */
 		mms_count(write && !shared ? MMS_EV_COW_FAULT : MMS_EV_PAGE_MAP);
-		ret = mms_return_page(vmf, entry);
-		goto unlock;
-	}
-
-	if (!write) {
-		if (!entry) {
-			entry = xa_cmpxchg(&f->pages, vmf->pgoff, NULL,
-					   MMS_ZERO_ENTRY, GFP_KERNEL);
-			if (xa_is_err(entry)) {
-				ret = VM_FAULT_OOM;
-				goto unlock;
-			}
-			if (entry && !xa_is_value(entry)) {
-				/* A writer added a page meanwhile. */
-				filemap_invalidate_unlock_shared(mapping);
-				goto again;
-			}
-			if (!entry)
-				atomic_long_inc(&f->nr_zero);
-		}
-		ret = mms_map_zero(vmf);
-		goto unlock;
-	}
-
-	if (!shared) {
+		ret = mms_return_page(vmf, page);
+	} else if (!write) {
+		ret = mms_read_hole(vmf, f);
+	} else if (!shared) {
 		/*
 		 * Private write to a hole: the core copies vmf->page into its
 		 * own anonymous page. Copy from a zero page of ours rather
@@ -420,34 +416,34 @@ again:
 		 */
 		mms_count(MMS_EV_COW_FAULT);
 		ret = mms_return_page(vmf, mms_zero_src);
-		goto unlock;
+	} else {
+		page = mms_page_new(f, vmf->pgoff);
+		if (!page) {
+			ret = VM_FAULT_SIGBUS;
+			goto unlock;
+		}
+		old = xa_cmpxchg(&f->pages, vmf->pgoff, NULL, page, GFP_KERNEL);
+		if (old) {
+			/* Lost a race, or no memory for the xarray. */
+			mms_page_discard(page);
+			filemap_invalidate_unlock_shared(mapping);
+			if (xa_is_err(old))
+				return VM_FAULT_OOM;
+			goto again;
+		}
+		mms_file_account_page(f);
+		/* Pairs with smp_mb() in mms_read_hole(). */
+		smp_mb();
+		if (READ_ONCE(f->zero_mapped)) {
+			/* Other mappings may map the zero page here. */
+			filemap_invalidate_unlock_shared(mapping);
+			ret = mms_unmap_zero(vmf, false);
+			if (ret)
+				return ret;
+			goto again;
+		}
+		ret = mms_return_page(vmf, page);
 	}
-
-	if (entry) {
-		/* Zero page mapped here somewhere: replace it everywhere. */
-		filemap_invalidate_unlock_shared(mapping);
-		ret = mms_replace_zero(vmf);
-		if (ret)
-			return ret;
-		goto again;
-	}
-
-	page = mms_page_new(f, vmf->pgoff);
-	if (!page) {
-		ret = VM_FAULT_SIGBUS;
-		goto unlock;
-	}
-	entry = xa_cmpxchg(&f->pages, vmf->pgoff, NULL, page, GFP_KERNEL);
-	if (entry) {
-		/* Lost a race (or no memory for the xarray): start over. */
-		mms_page_discard(page);
-		filemap_invalidate_unlock_shared(mapping);
-		if (xa_is_err(entry))
-			return VM_FAULT_OOM;
-		goto again;
-	}
-	mms_file_account_page(f);
-	ret = mms_return_page(vmf, page);
 unlock:
 	filemap_invalidate_unlock_shared(mapping);
 	return ret;
@@ -465,7 +461,7 @@ static vm_fault_t mms_file_pfn_mkwrite(struct vm_fault *vmf)
 	if (WARN_ON_ONCE(!is_zero_pfn(pte_pfn(vmf->orig_pte))))
 		return VM_FAULT_SIGBUS;
 	mms_count(MMS_EV_ZERO_MKWRITE);
-	ret = mms_replace_zero(vmf);
+	ret = mms_unmap_zero(vmf, true);
 	return ret ? ret : VM_FAULT_NOPAGE;
 }
 
@@ -557,16 +553,12 @@ static void mms_file_remove_pages(struct mms_file *f, pgoff_t start,
 				  struct list_head *list)
 {
 	unsigned long index;
-	void *entry;
+	struct page *page;
 
-	xa_for_each_start(&f->pages, index, entry, start) {
+	xa_for_each_start(&f->pages, index, page, start) {
 		xa_erase(&f->pages, index);
-		if (xa_is_value(entry)) {
-			atomic_long_dec(&f->nr_zero);
-			continue;
-		}
 		atomic_long_dec(&f->nr_pages);
-		list_add_tail(&((struct page *)entry)->lru, list);
+		list_add_tail(&page->lru, list);
 	}
 }
 
@@ -625,6 +617,9 @@ static void mms_file_truncate(struct mms_file *f, pgoff_t start)
 	lock_page(mms_zero_src);
 	unlock_page(mms_zero_src);
 	unmap_mapping_range(mapping, (loff_t)start << PAGE_SHIFT, 0, 1);
+	/* Nothing is mapped any more, zero page included. */
+	if (!start)
+		WRITE_ONCE(f->zero_mapped, false);
 	mms_release_list(&list);
 }
 
@@ -661,7 +656,7 @@ static long mms_file_info(struct file *file, void __user *arg)
 		.size = READ_ONCE(f->size),
 		.page_size = PAGE_SIZE,
 		.pages = atomic_long_read(&f->nr_pages),
-		.zero_offsets = atomic_long_read(&f->nr_zero),
+		.zero_mapped = READ_ONCE(f->zero_mapped),
 	};
 
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;

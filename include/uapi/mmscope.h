@@ -94,15 +94,16 @@ struct mmscope_info {
  * @size: file size in bytes
  * @page_size: size of the file's pages in bytes (PAGE_SIZE)
  * @pages: pages the file holds (written at least once, not truncated)
- * @zero_offsets: page offsets never written whose reads mapped the shared
- *	zero page somewhere
+ * @zero_mapped: 1 if a read of a hole may have mapped the shared zero page
+ *	since the file was last emptied (a shared write to a hole then also
+ *	unmaps that offset from every mapping), else 0
  * @reserved: zero
  */
 struct mmscope_file_info {
 	__u64 size;
 	__u64 page_size;
 	__u64 pages;
-	__u64 zero_offsets;
+	__u64 zero_mapped;
 	__u64 reserved[4];
 };
 
