@@ -376,6 +376,7 @@ static vm_fault_t mms_read_hole(struct vm_fault *vmf, struct mms_file *f)
 
 	if (!READ_ONCE(f->zero_mapped))
 		WRITE_ONCE(f->zero_mapped, true);
+	/* Flag store before page load; pairs with the writer's smp_mb(). */
 	smp_mb();
 	page = xa_load(&f->pages, vmf->pgoff);
 	if (page) {
