@@ -775,6 +775,27 @@ KTAP_CASE_FN(madvise_dontneed_shared_keeps_data_private_rereads_file)
 	close(fd);
 }
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ	22
+#define MADV_POPULATE_WRITE	23
+#endif
+
+KTAP_CASE_FN(madvise_populate_works_remove_is_refused)
+{
+	int fd = file_new(8);
+	char *s = map(fd, 8, MAP_SHARED, 0);
+
+	ASSERT_OK(madvise(s, 4 * psz, MADV_POPULATE_READ));
+	ASSERT_TRUE(walk(fd, s + 3 * psz).result & MMSCOPE_PW_R_ZERO_PAGE);
+	ASSERT_EQ(0, info(fd).pages);
+	ASSERT_OK(madvise(s + 4 * psz, 4 * psz, MADV_POPULATE_WRITE));
+	ASSERT_EQ(4, info(fd).pages);
+	ASSERT_TRUE(walk(fd, s + 5 * psz).flags[MMSCOPE_PW_PTE] & MMSCOPE_PW_WRITE);
+	/* Punching holes needs fallocate, which a device file has not. */
+	ASSERT_ERRNO(ENODEV, madvise(s, psz, MADV_REMOVE));
+	close(fd);
+}
+
 KTAP_CASE_FN(partial_munmap_keeps_the_rest)
 {
 	int fd = file_new(8);
@@ -1245,6 +1266,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(sigbus_past_end_of_file),
 	KTAP_CASE(shrinking_unmaps_and_frees_pages_past_the_end),
 	KTAP_CASE(madvise_dontneed_shared_keeps_data_private_rereads_file),
+	KTAP_CASE(madvise_populate_works_remove_is_refused),
 	KTAP_CASE(partial_munmap_keeps_the_rest),
 	KTAP_CASE(mremap_grow_shrink_move_keep_pages),
 	KTAP_CASE(mprotect_and_msync_behave_as_on_shmem),
