@@ -3,7 +3,7 @@
  * fault_bench: first-touch page faults, the method of will-it-scale's
  * page_fault1/page_fault3 (map, touch every page, unmap, repeat), on
  *   (a) MAP_PRIVATE|MAP_ANONYMOUS with MADV_NOHUGEPAGE (4 KiB anon),
- *   (a') the same without the madvise (Debian's THP default),
+ *   (a') the same without the madvise, 2 MiB aligned (Debian's THP default),
  *   (b) a memfd mapped MAP_SHARED,
  *   (c) /dev/mmscope mapped MAP_SHARED (and MAP_PRIVATE),
  * reading one byte per page and writing one byte per page. Files are
@@ -32,6 +32,7 @@
 #include "mmscope_user.h"
 
 #define PASS_NS		200000000ULL	/* at least this long per measurement */
+#define THP_SIZE	(2UL << 20)
 
 enum kind { ANON_4K, ANON_THP, MEMFD, DEV_SHARED, DEV_PRIVATE, FLOOR, NR_KINDS };
 
@@ -96,16 +97,27 @@ static void pass(enum kind k, int write)
 
 	switch (k) {
 	case ANON_4K:
-	case ANON_THP:
 		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
 			die("mmap anon");
-		if (k == ANON_4K && madvise(p, len, MADV_NOHUGEPAGE))
+		if (madvise(p, len, MADV_NOHUGEPAGE))
 			die("madvise");
 		touch(p, write);
 		munmap(p, len);
 		break;
+	case ANON_THP: {
+		/* 6.1 does not align anonymous mmaps: align to 2 MiB here. */
+		char *m = mmap(NULL, len + THP_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (m == MAP_FAILED)
+			die("mmap anon");
+		p = (char *)(((uintptr_t)m + THP_SIZE - 1) & ~(THP_SIZE - 1));
+		touch(p, write);
+		munmap(m, len + THP_SIZE);
+		break;
+	}
 	case MEMFD:
 		if (ftruncate(memfd, len))
 			die("ftruncate");
