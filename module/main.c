@@ -12,7 +12,8 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
-#include "buddy.h"	/* TEMPORARY (branch fault): buddy stub mechanism */
+#include "bootmem.h"
+#include "buddy.h"
 #include "file.h"
 #include "mmscope.h"
 
@@ -31,7 +32,8 @@ MODULE_PARM_DESC(buddy_max_mb,
  * pages into the buddy allocator; the device file maps buddy pages).
  */
 static const struct mms_mechanism *const mms_mechanisms[] = {
-	&mms_buddy_stub_mechanism,	/* TEMPORARY (branch fault) */
+	&mms_buddy_mechanism,
+	&mms_bootmem_mechanism,
 	&mms_file_mechanism,
 };
 

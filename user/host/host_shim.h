@@ -31,9 +31,15 @@ typedef int64_t s64;
 
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
+#ifndef __always_inline
 #define __always_inline		inline __attribute__((always_inline))
+#endif
 #define __maybe_unused		__attribute__((unused))
 #define fallthrough		__attribute__((fallthrough))
+
+/* Single-threaded host programs: a volatile access is all it takes. */
+#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, val)	do { *(volatile __typeof__(x) *)&(x) = (val); } while (0)
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
@@ -48,6 +54,14 @@ typedef int64_t s64;
 #define BUILD_BUG_ON(c)		_Static_assert(!(c), #c)
 #define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
 #define check_mul_overflow(a, b, d)	__builtin_mul_overflow(a, b, d)
+
+/* x86-64's page size; the cores take PAGE_SIZE from here in host builds. */
+#define PAGE_SHIFT		12
+#define PAGE_SIZE		(1UL << PAGE_SHIFT)
+#define PAGE_MASK		(~(PAGE_SIZE - 1))
+#define PFN_UP(x)		(((x) + PAGE_SIZE - 1) >> PAGE_SHIFT)
+#define PFN_DOWN(x)		((x) >> PAGE_SHIFT)
+#define PFN_PHYS(x)		((u64)(x) << PAGE_SHIFT)
 
 static inline bool is_power_of_2(unsigned long n)
 {
@@ -88,6 +102,7 @@ struct list_head {
 };
 
 #define LIST_HEAD_INIT(name)	{ &(name), &(name) }
+#define LIST_HEAD(name)		struct list_head name = LIST_HEAD_INIT(name)
 static inline void INIT_LIST_HEAD(struct list_head *l)
 {
 	l->next = l;
@@ -126,6 +141,27 @@ static inline void list_del_init(struct list_head *e)
 	e->next->prev = e->prev;
 	e->prev->next = e->next;
 	INIT_LIST_HEAD(e);
+}
+
+static inline void list_move_tail(struct list_head *e, struct list_head *h)
+{
+	e->next->prev = e->prev;
+	e->prev->next = e->next;
+	list_add_tail(e, h);
+}
+
+static inline void list_splice_tail_init(struct list_head *list,
+					 struct list_head *h)
+{
+	if (list->next != list) {
+		struct list_head *first = list->next, *last = list->prev;
+
+		first->prev = h->prev;
+		h->prev->next = first;
+		last->next = h;
+		h->prev = last;
+		INIT_LIST_HEAD(list);
+	}
 }
 
 static inline bool list_empty(const struct list_head *h)
