@@ -5,14 +5,17 @@
  * per-CPU caches of order-0 pages around it, and shows it to user space
  * (ioctls in the buddy block of the uapi header, debugfs mmscope/buddy/).
  *
- * Locks, outermost first: buddy.user_lock (mutex, user handle table), a
- * CPU's mms_pcp.lock, buddy.lock (the core and the graveyard). Memory the
+ * Locks, outermost first: buddy.user_lock (mutex, user handle table),
+ * buddy.lock (the core and the graveyard). A CPU's cache is its own: it
+ * is touched with interrupts off, on that CPU only; other CPUs reach it
+ * by IPI (drain, check), as drain_all_pages() long did. Memory the
  * core lets go of (empty chunks beyond the spare, adopted ranges used and
  * free again) waits in the graveyard for reap_work, which gives the pages
  * back and frees the metadata in process context, so frees never sleep.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": buddy: " fmt
 
+#include <linux/cpu.h>
 #include <linux/debugfs.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
@@ -23,6 +26,7 @@
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
@@ -48,9 +52,9 @@
 /* Rounds of grow-and-retry before an allocation gives up. */
 #define MMS_GROW_RETRIES	8
 
+/* Touched only by its CPU with interrupts off (see pcp_on_each()). */
 struct mms_pcp {
-	spinlock_t lock;		/* all of this struct */
-	unsigned int count;
+	unsigned long count;
 	unsigned long hits;
 	unsigned long misses;
 	unsigned long refilled;
@@ -163,7 +167,7 @@ static struct page *meta_to_page(const struct mms_buddy_page *meta)
 /* Both locks held: move up to MMS_PCP_BATCH free pages into @pcp. */
 static void pcp_refill_locked(struct mms_pcp *pcp)
 {
-	unsigned int start = pcp->count, i, j;
+	unsigned long start = pcp->count, i, j;
 	struct mms_buddy_page *meta;
 
 	while (pcp->count < MMS_PCP_BATCH) {
@@ -179,9 +183,9 @@ static void pcp_refill_locked(struct mms_pcp *pcp)
 }
 
 /* Both locks held: give the @n oldest pages of @pcp back to the lists. */
-static void pcp_drain_locked(struct mms_pcp *pcp, unsigned int n)
+static void pcp_drain_locked(struct mms_pcp *pcp, unsigned long n)
 {
-	unsigned int i;
+	unsigned long i;
 
 	n = min(n, pcp->count);
 	for (i = 0; i < n; i++)
@@ -205,7 +209,6 @@ static struct page *pcp_alloc(void)
 
 	local_irq_save(flags);
 	pcp = this_cpu_ptr(buddy.pcp);
-	spin_lock(&pcp->lock);
 	if (pcp->count) {
 		pcp->hits++;
 	} else {
@@ -220,7 +223,6 @@ static struct page *pcp_alloc(void)
 		meta = pcp->pages[--pcp->count];
 		mms_buddy_core_uncache(meta);
 	}
-	spin_unlock(&pcp->lock);
 	local_irq_restore(flags);
 	return meta ? meta_to_page(meta) : NULL;
 }
@@ -235,7 +237,6 @@ static int pcp_free(struct page *page, unsigned int *bad)
 
 	local_irq_save(flags);
 	pcp = this_cpu_ptr(buddy.pcp);
-	spin_lock(&pcp->lock);
 	spin_lock(&buddy.lock);
 	if (pcp->count >= MMS_PCP_HIGH)
 		pcp_drain_locked(pcp, MMS_PCP_BATCH);
@@ -247,37 +248,75 @@ static int pcp_free(struct page *page, unsigned int *bad)
 	spin_unlock(&buddy.lock);
 	if (!ret)
 		pcp->pages[pcp->count++] = meta;
-	spin_unlock(&pcp->lock);
 	local_irq_restore(flags);
 	mms_buddy_kick_reaper(due);
 	return ret;
 }
 
-static unsigned long pcp_drain_cpu(int cpu)
+struct pcp_call {
+	void (*fn)(struct mms_pcp *pcp, void *ctx);
+	void *ctx;
+};
+
+static void pcp_call_local(void *info)
 {
-	struct mms_pcp *pcp = per_cpu_ptr(buddy.pcp, cpu);
-	unsigned long flags, n;
+	struct pcp_call *call = info;
+
+	call->fn(this_cpu_ptr(buddy.pcp), call->ctx);
+}
+
+/*
+ * Run @fn on every CPU's cache, one CPU at a time, each with its owner
+ * quiet: by IPI on the owner (interrupts off there), or here for CPUs
+ * that are offline (hotplug held off meanwhile).
+ *
+ * Context: process context, interrupts on.
+ */
+static void pcp_on_each(void (*fn)(struct mms_pcp *pcp, void *ctx), void *ctx)
+{
+	struct pcp_call call = { .fn = fn, .ctx = ctx };
+	unsigned long flags;
+	int cpu;
+
+	cpus_read_lock();
+	for_each_possible_cpu(cpu) {
+		if (cpu_online(cpu)) {
+			smp_call_function_single(cpu, pcp_call_local, &call, 1);
+		} else {
+			local_irq_save(flags);
+			fn(per_cpu_ptr(buddy.pcp, cpu), ctx);
+			local_irq_restore(flags);
+		}
+	}
+	cpus_read_unlock();
+}
+
+/* Interrupts off, on @pcp's CPU (or it is offline). */
+static void pcp_drain_fn(struct mms_pcp *pcp, void *ctx)
+{
+	unsigned long *drained = ctx;
 	bool due;
 
-	spin_lock_irqsave(&pcp->lock, flags);
 	spin_lock(&buddy.lock);
-	n = pcp->count;
+	*drained += pcp->count;
 	pcp_drain_locked(pcp, pcp->count);
 	due = mms_buddy_reap_due();
 	spin_unlock(&buddy.lock);
-	spin_unlock_irqrestore(&pcp->lock, flags);
 	mms_buddy_kick_reaper(due);
-	return n;
 }
 
 static unsigned long pcp_drain_all(void)
 {
 	unsigned long n = 0;
-	int cpu;
 
-	for_each_possible_cpu(cpu)
-		n += pcp_drain_cpu(cpu);
+	pcp_on_each(pcp_drain_fn, &n);
 	return n;
+}
+
+static unsigned long pcp_peek(const unsigned long *v)
+{
+	/* Another CPU's counter, read without stopping it: may be stale. */
+	return data_race(*v);
 }
 
 /* ---- the API ---------------------------------------------------------- */
@@ -493,15 +532,13 @@ static struct mms_buddy_snap *mms_buddy_snap(void)
 	mms_buddy_core_snapshot(&buddy.core, &s->core);
 	spin_unlock_irqrestore(&buddy.lock, flags);
 	for_each_possible_cpu(cpu) {
-		struct mms_pcp *pcp = per_cpu_ptr(buddy.pcp, cpu);
+		const struct mms_pcp *pcp = per_cpu_ptr(buddy.pcp, cpu);
 
-		spin_lock_irqsave(&pcp->lock, flags);
-		s->pcp_pages += pcp->count;
-		s->pcp_hits += pcp->hits;
-		s->pcp_misses += pcp->misses;
-		s->pcp_refilled += pcp->refilled;
-		s->pcp_drained += pcp->drained;
-		spin_unlock_irqrestore(&pcp->lock, flags);
+		s->pcp_pages += pcp_peek(&pcp->count);
+		s->pcp_hits += pcp_peek(&pcp->hits);
+		s->pcp_misses += pcp_peek(&pcp->misses);
+		s->pcp_refilled += pcp_peek(&pcp->refilled);
+		s->pcp_drained += pcp_peek(&pcp->drained);
 	}
 	mutex_lock(&buddy.user_lock);
 	s->user_blocks = buddy.user_blocks;
@@ -834,35 +871,42 @@ static void mms_buddy_debugfs(struct dentry *dir)
 
 /* ---- checker, drain, user handles ------------------------------------- */
 
-/* The core's invariants, then that every cached page is one. */
+struct pcp_check {
+	char *msg;
+	size_t len;
+	int ret;
+};
+
+/* Interrupts off, on @pcp's CPU: every page it caches is a cached page. */
+static void pcp_check_fn(struct mms_pcp *pcp, void *ctx)
+{
+	struct pcp_check *c = ctx;
+	unsigned long i;
+
+	for (i = 0; i < pcp->count && !c->ret; i++) {
+		const struct mms_buddy_page *p = pcp->pages[i];
+
+		if (READ_ONCE(p->state) != MMS_BP_CACHED || p->order) {
+			snprintf(c->msg, c->len,
+				 "a per-CPU cache holds a page not cached (%lu)",
+				 i);
+			c->ret = -EUCLEAN;
+		}
+	}
+}
+
+/* The core's invariants, then the per-CPU caches'. */
 static int mms_buddy_check_all(char *msg, size_t len)
 {
+	struct pcp_check c = { .msg = msg, .len = len };
 	unsigned long flags;
-	unsigned int i;
-	int cpu, ret;
 
 	spin_lock_irqsave(&buddy.lock, flags);
-	ret = mms_buddy_core_check(&buddy.core, msg, len);
+	c.ret = mms_buddy_core_check(&buddy.core, msg, len);
 	spin_unlock_irqrestore(&buddy.lock, flags);
-	if (ret)
-		return ret;
-	for_each_possible_cpu(cpu) {
-		struct mms_pcp *pcp = per_cpu_ptr(buddy.pcp, cpu);
-
-		spin_lock_irqsave(&pcp->lock, flags);
-		for (i = 0; i < pcp->count && !ret; i++) {
-			const struct mms_buddy_page *p = pcp->pages[i];
-
-			if (READ_ONCE(p->state) != MMS_BP_CACHED || p->order) {
-				snprintf(msg, len,
-					 "per-CPU cache of CPU %d holds a page not cached (%u)",
-					 cpu, i);
-				ret = -EUCLEAN;
-			}
-		}
-		spin_unlock_irqrestore(&pcp->lock, flags);
-	}
-	return ret;
+	if (!c.ret)
+		pcp_on_each(pcp_check_fn, &c);
+	return c.ret;
 }
 
 static int mms_buddy_drain(u32 flags, struct mmscope_buddy_drain *out)
@@ -1105,7 +1149,6 @@ static int mms_buddy_free_twice(struct page *page, unsigned int order)
 
 	local_irq_save(flags);
 	pcp = this_cpu_ptr(buddy.pcp);
-	spin_lock(&pcp->lock);
 	spin_lock(&buddy.lock);
 	if (order == 0) {
 		if (pcp->count >= MMS_PCP_HIGH)
@@ -1122,7 +1165,6 @@ static int mms_buddy_free_twice(struct page *page, unsigned int order)
 	}
 	due = mms_buddy_reap_due();
 	spin_unlock(&buddy.lock);
-	spin_unlock(&pcp->lock);
 	local_irq_restore(flags);
 	mms_buddy_kick_reaper(due);
 	/* The first free was of a block user space held: it must succeed. */
@@ -1388,7 +1430,7 @@ static long mms_buddy_ioctl(struct file *file, unsigned int cmd,
 static int mms_buddy_init(struct dentry *dir)
 {
 	unsigned int max_chunks;
-	int cpu, ret;
+	int ret;
 
 	BUILD_BUG_ON(MMS_NR_PAGE_ORDERS > MMS_BUDDY_MAX_ORDERS);
 	BUILD_BUG_ON(MMS_NR_PAGE_ORDERS > MMSCOPE_BUDDY_MAX_ORDERS);
@@ -1410,8 +1452,6 @@ static int mms_buddy_init(struct dentry *dir)
 	buddy.pcp = alloc_percpu(struct mms_pcp);
 	if (!buddy.pcp)
 		return -ENOMEM;
-	for_each_possible_cpu(cpu)
-		spin_lock_init(&per_cpu_ptr(buddy.pcp, cpu)->lock);
 
 	/* Lookup sized for every chunk plus every page bootmem may retire. */
 	ret = mms_buddy_core_init(&buddy.core, &mms_buddy_ops, NULL,
