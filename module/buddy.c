@@ -75,6 +75,7 @@ struct mms_buddy_glue {
 	unsigned long user_blocks;
 	unsigned long user_pages;
 	unsigned long user_bad_handles;
+	atomic_long_t bad_free_busy;	/* frees refused: block in use */
 };
 
 static struct mms_buddy_glue buddy;
@@ -227,6 +228,25 @@ static struct page *pcp_alloc(void)
 	return meta ? meta_to_page(meta) : NULL;
 }
 
+/*
+ * Every page of the block back to how mmscope handed it out: nobody maps
+ * it, nobody else holds a reference, no ->mapping left behind. A page
+ * freed otherwise would be handed out under its user, or trip the
+ * kernel's checks ("Bad page") once its chunk goes back.
+ */
+static bool mms_block_idle(struct page *page, unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(page), i;
+
+	for (i = 0; i < (1UL << order); i++) {
+		struct page *p = pfn_to_page(pfn + i);
+
+		if (page_ref_count(p) != 1 || page_mapped(p) || p->mapping)
+			return false;
+	}
+	return true;
+}
+
 static int pcp_free(struct page *page, unsigned int *bad)
 {
 	struct mms_buddy_page *meta;
@@ -242,8 +262,14 @@ static int pcp_free(struct page *page, unsigned int *bad)
 		pcp_drain_locked(pcp, MMS_PCP_BATCH);
 	/* The same checks as any free: a double free is refused here too. */
 	ret = mms_buddy_core_cache(&buddy.core, page_to_pfn(page), &meta);
-	if (ret)
+	if (ret) {
 		*bad = buddy.core.last_bad;
+	} else if (!mms_block_idle(page, 0)) {
+		/* Ours and allocated, but not given back really: keep it so. */
+		mms_buddy_core_uncache(meta);
+		*bad = MMS_BUDDY_NR_BAD;
+		ret = -EINVAL;
+	}
 	due = mms_buddy_reap_due();
 	spin_unlock(&buddy.lock);
 	if (!ret)
@@ -402,23 +428,25 @@ struct page *mms_buddy_alloc(unsigned int order)
  * @page: its first page
  * @order: the order it was allocated with
  *
- * A page not owned by the allocator, already free, inside a block, or a
- * wrong @order is refused: counted (debugfs bad_free_*), logged
- * rate-limited with the reason, nothing changed. The pages must be unmapped and back at
- * refcount 1.
+ * A page not owned by the allocator, already free, inside a block, a
+ * wrong @order, or a block still in use (mapped, referenced by anyone
+ * else, ->mapping set) is refused: counted (debugfs bad_free_*), logged
+ * rate-limited with the reason, nothing changed.
  *
  * Context: any context; does not sleep.
  * Return: 0, or -EINVAL if refused.
  */
 int mms_buddy_free(struct page *page, unsigned int order)
 {
-	static const char *const why[MMS_BUDDY_NR_BAD] = {
+	static const char *const why[MMS_BUDDY_NR_BAD + 1] = {
 		[MMS_BUDDY_BAD_FOREIGN] = "a page mmscope does not own",
 		[MMS_BUDDY_BAD_DOUBLE] = "a double free",
 		[MMS_BUDDY_BAD_ORDER] = "the wrong order",
 		[MMS_BUDDY_BAD_TAIL] = "a page inside a block",
+		[MMS_BUDDY_NR_BAD] = "a page still mapped or referenced",
 	};
-	unsigned int bad = MMS_BUDDY_BAD_FOREIGN;
+	unsigned int bad = MMS_BUDDY_NR_BAD;
+	struct mms_buddy_page *meta;
 	unsigned long flags;
 	bool due;
 	int ret;
@@ -429,20 +457,28 @@ int mms_buddy_free(struct page *page, unsigned int order)
 		ret = pcp_free(page, &bad);
 	} else {
 		spin_lock_irqsave(&buddy.lock, flags);
-		ret = mms_buddy_core_free(&buddy.core, page_to_pfn(page), order,
-					  &buddy.graveyard);
-		if (ret)
-			bad = buddy.core.last_bad;
+		meta = mms_buddy_core_lookup(&buddy.core, page_to_pfn(page));
+		if (meta && READ_ONCE(meta->state) == MMS_BP_ALLOC &&
+		    meta->order == order && !mms_block_idle(page, order)) {
+			ret = -EINVAL;
+		} else {
+			ret = mms_buddy_core_free(&buddy.core, page_to_pfn(page),
+						  order, &buddy.graveyard);
+			if (ret)
+				bad = buddy.core.last_bad;
+		}
 		due = mms_buddy_reap_due();
 		spin_unlock_irqrestore(&buddy.lock, flags);
 		mms_buddy_kick_reaper(due);
 	}
+	if (ret && bad == MMS_BUDDY_NR_BAD)
+		atomic_long_inc(&buddy.bad_free_busy);
 	if (ret)
 		pr_warn_ratelimited("refused free of order %u by %s[%d] from %pS: %s\n",
 				    order, current->comm,
 				    task_pid_nr(current),
 				    __builtin_return_address(0),
-				    why[bad < MMS_BUDDY_NR_BAD ? bad : 0]);
+				    why[min(bad, (unsigned int)MMS_BUDDY_NR_BAD)]);
 	return ret;
 }
 
@@ -518,6 +554,7 @@ struct mms_buddy_snap {
 	u64 user_blocks;
 	u64 user_pages;
 	u64 user_bad_handles;
+	u64 bad_free_busy;
 };
 
 static struct mms_buddy_snap *mms_buddy_snap(void)
@@ -540,6 +577,7 @@ static struct mms_buddy_snap *mms_buddy_snap(void)
 		s->pcp_refilled += pcp_peek(&pcp->refilled);
 		s->pcp_drained += pcp_peek(&pcp->drained);
 	}
+	s->bad_free_busy = atomic_long_read(&buddy.bad_free_busy);
 	mutex_lock(&buddy.user_lock);
 	s->user_blocks = buddy.user_blocks;
 	s->user_pages = buddy.user_pages;
@@ -586,6 +624,7 @@ static void mms_buddy_fill_stats(const struct mms_buddy_snap *s,
 	st->bad_free_double = cs->bad_free[MMS_BUDDY_BAD_DOUBLE];
 	st->bad_free_order = cs->bad_free[MMS_BUDDY_BAD_ORDER];
 	st->bad_free_tail = cs->bad_free[MMS_BUDDY_BAD_TAIL];
+	st->bad_free_busy = s->bad_free_busy;
 	st->chunks_held = s->core.nr_chunks;
 	st->chunks_empty = s->core.nr_empty;
 	st->chunks_max = s->core.max_chunks;
@@ -680,8 +719,8 @@ DEFINE_SHOW_ATTRIBUTE(unusable_index);
 /* The scalar fields of struct mmscope_buddy_stats, in their order. */
 static const char *const stat_names[] = {
 	"bad_free_foreign", "bad_free_double", "bad_free_order",
-	"bad_free_tail", "chunks_held", "chunks_empty", "chunks_max",
-	"chunks_taken", "chunks_returned", "chunk_failures", "adopted_ranges",
+	"bad_free_tail", "bad_free_busy", "chunks_held", "chunks_empty",
+	"chunks_max", "chunks_taken", "chunks_returned", "chunk_failures", "adopted_ranges",
 	"adopted_pages", "adopted_pages_returned", "adopt_refused",
 	"pages_held", "pages_free", "pages_in_pcp", "pages_allocated",
 	"pcp_hits", "pcp_misses", "pcp_refilled", "pcp_drained",
@@ -818,7 +857,7 @@ static int value_get(void *data, u64 *val)
 		*val = s->pcp_misses;
 		break;
 	case MMS_V_BAD_FREES:
-		*val = 0;
+		*val = s->bad_free_busy;
 		for (k = 0; k < MMS_BUDDY_NR_BAD; k++)
 			*val += cs->bad_free[k];
 		break;
@@ -1197,7 +1236,8 @@ static long ioctl_badfree(void __user *arg)
 		goto out;
 	}
 	if (req.kind != MMSCOPE_BUDDY_BADFREE_DOUBLE &&
-	    req.kind != MMSCOPE_BUDDY_BADFREE_TAIL)
+	    req.kind != MMSCOPE_BUDDY_BADFREE_TAIL &&
+	    req.kind != MMSCOPE_BUDDY_BADFREE_BUSY)
 		return -EINVAL;
 
 	mutex_lock(&buddy.user_lock);
@@ -1210,6 +1250,15 @@ static long ioctl_badfree(void __user *arg)
 	if (req.kind == MMSCOPE_BUDDY_BADFREE_DOUBLE) {
 		handle_drop(req.handle, order);
 		req.result = mms_buddy_free_twice(page, order);
+	} else if (req.kind == MMSCOPE_BUDDY_BADFREE_BUSY) {
+		/* As if someone (get_user_pages) still held the last page. */
+		struct page *last = pfn_to_page(page_to_pfn(page) +
+						(1UL << order) - 1);
+
+		get_page(last);
+		req.result = mms_buddy_free(page, order);
+		put_page(last);
+		WARN_ON_ONCE(!req.result);
 	} else if (order) {
 		req.result = mms_buddy_free(pfn_to_page(page_to_pfn(page) + 1),
 					    0);
@@ -1448,6 +1497,7 @@ static int mms_buddy_init(struct dentry *dir)
 	buddy.user_blocks = 0;
 	buddy.user_pages = 0;
 	buddy.user_bad_handles = 0;
+	atomic_long_set(&buddy.bad_free_busy, 0);
 
 	buddy.pcp = alloc_percpu(struct mms_pcp);
 	if (!buddy.pcp)

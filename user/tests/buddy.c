@@ -378,9 +378,18 @@ KTAP_CASE_FN(bad_frees_are_refused_counted_and_logged)
 	ASSERT_OK(ioctl(fd, MMSCOPE_IOC_BUDDY_BADFREE, &bf));
 	ASSERT_EQ(-EINVAL, bf.result);
 
+	/* Still referenced (as by get_user_pages): order 2, then order 0. */
+	z = alloc_block(fd, 0);
+	bf = (struct mmscope_buddy_badfree){ .kind = MMSCOPE_BUDDY_BADFREE_BUSY,
+					     .handle = a.handle };
+	ASSERT_OK(ioctl(fd, MMSCOPE_IOC_BUDDY_BADFREE, &bf));
+	ASSERT_EQ(-EINVAL, bf.result);
+	bf.handle = z.handle;
+	ASSERT_OK(ioctl(fd, MMSCOPE_IOC_BUDDY_BADFREE, &bf));
+	ASSERT_EQ(-EINVAL, bf.result);
+
 	check(fd);
 	/* Double frees: order 2 (free lists) and order 0 (per-CPU cache). */
-	z = alloc_block(fd, 0);
 	bf = (struct mmscope_buddy_badfree){ .kind = MMSCOPE_BUDDY_BADFREE_DOUBLE,
 					     .handle = a.handle };
 	ASSERT_OK(ioctl(fd, MMSCOPE_IOC_BUDDY_BADFREE, &bf));
@@ -398,6 +407,7 @@ KTAP_CASE_FN(bad_frees_are_refused_counted_and_logged)
 	ASSERT_EQ(st0.bad_free_tail + 1, st.bad_free_tail);
 	ASSERT_EQ(st0.bad_free_foreign + 2, st.bad_free_foreign);
 	ASSERT_EQ(st0.bad_free_double + 2, st.bad_free_double);
+	ASSERT_EQ(st0.bad_free_busy + 2, st.bad_free_busy);
 	ASSERT_EQ(0, st.user_blocks);
 	/* Nothing was corrupted, everything merged back. */
 	check(fd);
