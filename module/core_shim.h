@@ -18,8 +18,10 @@
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/overflow.h>
+#include <linux/pfn.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <asm/page.h>
 #else
 #include "host_shim.h"
 #endif

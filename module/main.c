@@ -12,6 +12,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include "bootmem.h"
 #include "buddy.h"
 #include "mmscope.h"
 
@@ -31,6 +32,7 @@ MODULE_PARM_DESC(buddy_max_mb,
  */
 static const struct mms_mechanism *const mms_mechanisms[] = {
 	&mms_buddy_mechanism,
+	&mms_bootmem_mechanism,
 };
 
 static int mms_check_params(void)

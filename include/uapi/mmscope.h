@@ -21,7 +21,7 @@
 #define MMSCOPE_DEBUGFS_PATH	"/sys/kernel/debug/mmscope"
 
 /* Bumped whenever a command is added; reported by MMSCOPE_IOC_INFO. */
-#define MMSCOPE_UAPI_VERSION	1
+#define MMSCOPE_UAPI_VERSION	2
 
 /* 0xB9 is unused in Documentation/userspace-api/ioctl/ioctl-number.rst. */
 #define MMSCOPE_IOC_MAGIC	0xB9
@@ -66,6 +66,221 @@ struct mmscope_info {
 	_IOR(MMSCOPE_IOC_MAGIC, MMSCOPE_IOC_CORE_BASE + 0, struct mmscope_info)
 
 /* ---- bootmem (MMSCOPE_IOC_BOOTMEM_BASE) -------------------------------- */
+
+/*
+ * The bootmem node: a bitmap allocator over pages mmscope took from the
+ * kernel, one bit per page (1 = reserved). Addresses and sizes are bytes
+ * relative to the node's start: page i is [i * page_size, (i + 1) *
+ * page_size). See docs/bootmem.md.
+ */
+
+/* mmscope_bootmem_stats.state */
+#define MMSCOPE_BOOTMEM_NONE	0	/* no node: the last INIT failed */
+#define MMSCOPE_BOOTMEM_LIVE	1
+#define MMSCOPE_BOOTMEM_RETIRED	2	/* RETIRE ran: only INIT and reads work */
+
+/**
+ * struct mmscope_bootmem_init - (re)create the node (MMSCOPE_IOC_BOOTMEM_INIT)
+ * @nr_pages: pages to take from the kernel, 64..65536; 0: the bootmem_pages
+ *	module parameter
+ * @map_page: first page of the node that holds the map (0: the node's
+ *	first pages, as the seed's init_bootmem_core())
+ * @map_pages: out: pages the map occupies
+ * @reserved: zero
+ *
+ * Gives every page of the previous node back to the kernel, takes new ones
+ * and marks them all reserved.
+ */
+struct mmscope_bootmem_init {
+	__u64 nr_pages;
+	__u64 map_page;
+	__u64 map_pages;
+	__u64 reserved[3];
+};
+
+/**
+ * struct mmscope_bootmem_range - a byte range of the node
+ * @addr: first byte
+ * @size: bytes, > 0
+ * @pages: out: pages whose state changed
+ * @twice: out: for RESERVE, pages that were reserved already
+ * @reserved: zero
+ *
+ * MMSCOPE_IOC_BOOTMEM_FREE rounds inwards, MMSCOPE_IOC_BOOTMEM_RESERVE
+ * outwards, MMSCOPE_IOC_BOOTMEM_FREE_ALLOC takes an allocation's address
+ * and size.
+ */
+struct mmscope_bootmem_range {
+	__u64 addr;
+	__u64 size;
+	__u64 pages;
+	__u64 twice;
+	__u64 reserved[2];
+};
+
+/**
+ * struct mmscope_bootmem_alloc - MMSCOPE_IOC_BOOTMEM_ALLOC
+ * @size: bytes, > 0
+ * @align: power of two, bytes
+ * @goal: lowest address preferred; 0 or outside the node: page 0
+ * @addr: out: the allocation
+ * @reserved: zero
+ */
+struct mmscope_bootmem_alloc {
+	__u64 size;
+	__u64 align;
+	__u64 goal;
+	__u64 addr;
+	__u64 reserved[2];
+};
+
+/**
+ * struct mmscope_bootmem_retire - what MMSCOPE_IOC_BOOTMEM_RETIRE handed over
+ * @pages: free pages given to the buddy allocator
+ * @blocks: of which whole map words, as blocks of @block_order
+ * @block_order: order of those blocks (log2 of the bits in a map word)
+ * @map_pages: map pages given to the buddy allocator after the walk
+ * @refused: pages the buddy allocator refused; they went to the kernel
+ * @reserved: zero
+ */
+struct mmscope_bootmem_retire {
+	__u64 pages;
+	__u64 blocks;
+	__u64 block_order;
+	__u64 map_pages;
+	__u64 refused;
+	__u64 reserved[3];
+};
+
+/**
+ * struct mmscope_bootmem_map - read the map (MMSCOPE_IOC_BOOTMEM_READ_MAP)
+ * @buf: user pointer to @nr_words __u64; bit b of word w is page
+ *	(@first_word + w) * 64 + b, 1 = reserved; bits past the node read 1
+ * @first_word: first word to read
+ * @nr_words: in: room in @buf; out: words copied
+ * @total_words: out: words in the whole map
+ * @nr_pages: out: pages in the node
+ * @reserved: zero
+ */
+struct mmscope_bootmem_map {
+	__u64 buf;
+	__u64 first_word;
+	__u64 nr_words;
+	__u64 total_words;
+	__u64 nr_pages;
+	__u64 reserved[3];
+};
+
+/**
+ * struct mmscope_bootmem_stats - MMSCOPE_IOC_BOOTMEM_STATS
+ * @state: MMSCOPE_BOOTMEM_NONE, _LIVE or _RETIRED
+ * @nr_pages: pages in the node
+ * @map_page: first page of the map
+ * @map_pages: pages the map occupies
+ * @pages_reserved: reserved pages now (map, allocations, retired included)
+ * @pages_free: free pages now
+ * @allocs: successful allocations
+ * @alloc_failures: allocations that found no room
+ * @alloc_bytes: bytes asked by the successful allocations
+ * @alloc_pages: pages they took from the map
+ * @alloc_packed: allocations that started in the previous one's last page
+ * @alloc_frees: allocations freed
+ * @range_frees: successful FREE calls
+ * @reserves: successful RESERVE calls
+ * @pages_freed: pages made free by FREE and FREE_ALLOC
+ * @reserve_pages: pages made reserved by RESERVE
+ * @double_frees: frees refused because a page was free already
+ * @reserved_twice: pages RESERVE found reserved already
+ * @invalid: requests refused for a range or argument the node rejects
+ * @retired_pages: free pages handed to the buddy allocator by RETIRE
+ * @retired_blocks: of which whole-word blocks
+ * @retire_refused: pages the buddy allocator refused at RETIRE
+ * @refused: requests refused since load: no node, retired node, nonzero
+ *	reserved fields, bad buffers
+ * @inits: nodes created since load
+ * @reserved: zero
+ *
+ * Counters from @allocs to @retire_refused start at zero with each node.
+ */
+struct mmscope_bootmem_stats {
+	__u64 state;
+	__u64 nr_pages;
+	__u64 map_page;
+	__u64 map_pages;
+	__u64 pages_reserved;
+	__u64 pages_free;
+	__u64 allocs;
+	__u64 alloc_failures;
+	__u64 alloc_bytes;
+	__u64 alloc_pages;
+	__u64 alloc_packed;
+	__u64 alloc_frees;
+	__u64 range_frees;
+	__u64 reserves;
+	__u64 pages_freed;
+	__u64 reserve_pages;
+	__u64 double_frees;
+	__u64 reserved_twice;
+	__u64 invalid;
+	__u64 retired_pages;
+	__u64 retired_blocks;
+	__u64 retire_refused;
+	__u64 refused;
+	__u64 inits;
+	__u64 reserved[8];
+};
+
+/**
+ * struct mmscope_bootmem_bench - MMSCOPE_IOC_BOOTMEM_BENCH
+ * @nr_pages: size of the scratch node and of the gen_pool, 64..1048576
+ * @nr_ops: operations, 1..10000000
+ * @seed: seed of the workload
+ * @max_alloc_pages: allocation sizes are 1..@max_alloc_pages pages
+ * @occupancy_pct: frees start when this share of pages is in use, 1..90
+ * @pad: zero
+ * @mms_ns: out: time mmscope's bitmap allocator took for the workload
+ * @genpool_ns: out: time lib/genalloc took for the same workload
+ * @allocs: out: allocations in the workload
+ * @frees: out: frees in the workload
+ * @mms_failures: out: allocations mmscope's allocator could not satisfy
+ * @genpool_failures: out: allocations gen_pool could not satisfy
+ * @reserved: zero
+ *
+ * Runs in the kernel on a scratch node; the live node is not touched.
+ */
+struct mmscope_bootmem_bench {
+	__u64 nr_pages;
+	__u64 nr_ops;
+	__u64 seed;
+	__u32 max_alloc_pages;
+	__u32 occupancy_pct;
+	__u64 mms_ns;
+	__u64 genpool_ns;
+	__u64 allocs;
+	__u64 frees;
+	__u64 mms_failures;
+	__u64 genpool_failures;
+	__u64 reserved[4];
+};
+
+#define MMSCOPE_IOC_BOOTMEM_INIT \
+	_IOWR(MMSCOPE_IOC_MAGIC, MMSCOPE_IOC_BOOTMEM_BASE + 0, struct mmscope_bootmem_init)
+#define MMSCOPE_IOC_BOOTMEM_FREE \
+	_IOWR(MMSCOPE_IOC_MAGIC, MMSCOPE_IOC_BOOTMEM_BASE + 1, struct mmscope_bootmem_range)
+#define MMSCOPE_IOC_BOOTMEM_RESERVE \
+	_IOWR(MMSCOPE_IOC_MAGIC, MMSCOPE_IOC_BOOTMEM_BASE + 2, struct mmscope_bootmem_range)
+#define MMSCOPE_IOC_BOOTMEM_ALLOC \
+	_IOWR(MMSCOPE_IOC_MAGIC, MMSCOPE_IOC_BOOTMEM_BASE + 3, struct mmscope_bootmem_alloc)
+#define MMSCOPE_IOC_BOOTMEM_FREE_ALLOC \
+	_IOWR(MMSCOPE_IOC_MAGIC, MMSCOPE_IOC_BOOTMEM_BASE + 4, struct mmscope_bootmem_range)
+#define MMSCOPE_IOC_BOOTMEM_RETIRE \
+	_IOR(MMSCOPE_IOC_MAGIC, MMSCOPE_IOC_BOOTMEM_BASE + 5, struct mmscope_bootmem_retire)
+#define MMSCOPE_IOC_BOOTMEM_READ_MAP \
+	_IOWR(MMSCOPE_IOC_MAGIC, MMSCOPE_IOC_BOOTMEM_BASE + 6, struct mmscope_bootmem_map)
+#define MMSCOPE_IOC_BOOTMEM_STATS \
+	_IOR(MMSCOPE_IOC_MAGIC, MMSCOPE_IOC_BOOTMEM_BASE + 7, struct mmscope_bootmem_stats)
+#define MMSCOPE_IOC_BOOTMEM_BENCH \
+	_IOWR(MMSCOPE_IOC_MAGIC, MMSCOPE_IOC_BOOTMEM_BASE + 8, struct mmscope_bootmem_bench)
 
 /* ---- buddy (MMSCOPE_IOC_BUDDY_BASE) ------------------------------------ */
 
