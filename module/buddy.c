@@ -719,13 +719,13 @@ DEFINE_SHOW_ATTRIBUTE(unusable_index);
 /* The scalar fields of struct mmscope_buddy_stats, in their order. */
 static const char *const stat_names[] = {
 	"bad_free_foreign", "bad_free_double", "bad_free_order",
-	"bad_free_tail", "bad_free_busy", "chunks_held", "chunks_empty",
-	"chunks_max", "chunks_taken", "chunks_returned", "chunk_failures", "adopted_ranges",
+	"bad_free_tail", "chunks_held", "chunks_empty", "chunks_max",
+	"chunks_taken", "chunks_returned", "chunk_failures", "adopted_ranges",
 	"adopted_pages", "adopted_pages_returned", "adopt_refused",
 	"pages_held", "pages_free", "pages_in_pcp", "pages_allocated",
 	"pcp_hits", "pcp_misses", "pcp_refilled", "pcp_drained",
 	"user_blocks", "user_pages", "user_bad_handles", "checks",
-	"check_failures",
+	"check_failures", "bad_free_busy",
 };
 
 static int stats_show(struct seq_file *m, void *v)
@@ -736,7 +736,7 @@ static int stats_show(struct seq_file *m, void *v)
 	unsigned int o, k;
 
 	BUILD_BUG_ON(ARRAY_SIZE(stat_names) !=
-		     (offsetof(struct mmscope_buddy_stats, check_failures) -
+		     (offsetof(struct mmscope_buddy_stats, bad_free_busy) -
 		      offsetof(struct mmscope_buddy_stats, bad_free_foreign)) /
 		     sizeof(__u64) + 1);
 	st = kmalloc(sizeof(*st), GFP_KERNEL);

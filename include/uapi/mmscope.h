@@ -359,8 +359,6 @@ struct mmscope_buddy_drain {
  * @bad_free_double: refused: page already free or in a per-CPU cache
  * @bad_free_order: refused: block allocated with another order
  * @bad_free_tail: refused: page inside an allocated block
- * @bad_free_busy: refused: block still mapped, referenced or with a
- *	->mapping (so still in use)
  * @chunks_held: chunks taken from the kernel and not returned
  * @chunks_empty: of those, entirely free (kept as spare)
  * @chunks_max: most chunks held at once (buddy_max_mb)
@@ -384,6 +382,8 @@ struct mmscope_buddy_drain {
  * @user_bad_handles: FREE/BADFREE calls with an unknown handle
  * @checks: consistency checks run
  * @check_failures: checks that found a problem
+ * @bad_free_busy: refused: block still mapped, referenced or with a
+ *	->mapping (so still in use)
  * @reserved: zero
  */
 struct mmscope_buddy_stats {
@@ -399,7 +399,6 @@ struct mmscope_buddy_stats {
 	__u64 bad_free_double;
 	__u64 bad_free_order;
 	__u64 bad_free_tail;
-	__u64 bad_free_busy;
 	__u64 chunks_held;
 	__u64 chunks_empty;
 	__u64 chunks_max;
@@ -423,6 +422,7 @@ struct mmscope_buddy_stats {
 	__u64 user_bad_handles;
 	__u64 checks;
 	__u64 check_failures;
+	__u64 bad_free_busy;
 	__u64 reserved[7];
 };
 
