@@ -382,6 +382,8 @@ struct mmscope_buddy_drain {
  * @user_bad_handles: FREE/BADFREE calls with an unknown handle
  * @checks: consistency checks run
  * @check_failures: checks that found a problem
+ * @bad_free_busy: refused: block still mapped, referenced or with a
+ *	->mapping (so still in use)
  * @reserved: zero
  */
 struct mmscope_buddy_stats {
@@ -420,7 +422,8 @@ struct mmscope_buddy_stats {
 	__u64 user_bad_handles;
 	__u64 checks;
 	__u64 check_failures;
-	__u64 reserved[8];
+	__u64 bad_free_busy;
+	__u64 reserved[7];
 };
 
 /**
@@ -439,13 +442,15 @@ struct mmscope_buddy_reset {
 #define MMSCOPE_BUDDY_BADFREE_DOUBLE	1  /* free @handle's block twice */
 #define MMSCOPE_BUDDY_BADFREE_FOREIGN	2  /* free a kernel page mmscope never owned */
 #define MMSCOPE_BUDDY_BADFREE_TAIL	3  /* free the 2nd page of @handle's block */
+#define MMSCOPE_BUDDY_BADFREE_BUSY	4  /* free @handle's block with a ref held */
 
 /**
  * struct mmscope_buddy_badfree - make the allocator refuse a free
  * @kind: in: MMSCOPE_BUDDY_BADFREE_*
  * @order: in: order passed with the bad free (FOREIGN only)
  * @handle: in: a block held through ALLOC (DOUBLE: freed for good by
- *	the first free, so the handle is gone; TAIL: order >= 1, kept)
+ *	the first free, so the handle is gone; TAIL: order >= 1, kept;
+ *	BUSY: kept)
  * @result: out: what the bad free returned (-EINVAL when refused)
  * @pad: zero
  * @reserved: zero
