@@ -26,7 +26,7 @@ rm -rf "$out"
 mkdir -p "$out"
 
 # Kernel log lines that fail a run, whatever the tests said.
-SPLAT_RE='BUG:|WARNING:|Oops|general protection fault|KASAN:|UBSAN:|KFENCE:|suspected memory leak|possible recursive locking|possible circular locking|inconsistent lock state|INFO: possible|lockdep|soft lockup|hard LOCKUP|rcu_sched self-detected stall|rcu: INFO:|detected stall|Kernel panic|list_add corruption|list_del corruption|Bad page|refcount_t:|Call Trace:'
+SPLAT_RE='BUG:|WARNING:|Oops|general protection fault|KASAN:|UBSAN:|KFENCE:|suspected memory leak|possible recursive locking|possible circular locking|inconsistent lock state|INFO: possible|soft lockup|hard LOCKUP|rcu_sched self-detected stall|rcu: INFO:|detected stall|Kernel panic|list_add corruption|list_del corruption|Bad page|refcount_t:|Call Trace:'
 export SPLAT_RE
 
 # ---- kernel and build -------------------------------------------------------
