@@ -5,14 +5,17 @@
  * per-CPU caches of order-0 pages around it, and shows it to user space
  * (ioctls in the buddy block of the uapi header, debugfs mmscope/buddy/).
  *
- * Locks, outermost first: buddy.user_lock (mutex, user handle table), a
- * CPU's mms_pcp.lock, buddy.lock (the core and the graveyard). Memory the
+ * Locks, outermost first: buddy.user_lock (mutex, user handle table),
+ * buddy.lock (the core and the graveyard). A CPU's cache is its own: it
+ * is touched with interrupts off, on that CPU only; other CPUs reach it
+ * by IPI (drain, check), as drain_all_pages() long did. Memory the
  * core lets go of (empty chunks beyond the spare, adopted ranges used and
  * free again) waits in the graveyard for reap_work, which gives the pages
  * back and frees the metadata in process context, so frees never sleep.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": buddy: " fmt
 
+#include <linux/cpu.h>
 #include <linux/debugfs.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
@@ -23,6 +26,7 @@
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
@@ -48,9 +52,9 @@
 /* Rounds of grow-and-retry before an allocation gives up. */
 #define MMS_GROW_RETRIES	8
 
+/* Touched only by its CPU with interrupts off (see pcp_on_each()). */
 struct mms_pcp {
-	spinlock_t lock;		/* all of this struct */
-	unsigned int count;
+	unsigned long count;
 	unsigned long hits;
 	unsigned long misses;
 	unsigned long refilled;
@@ -71,6 +75,7 @@ struct mms_buddy_glue {
 	unsigned long user_blocks;
 	unsigned long user_pages;
 	unsigned long user_bad_handles;
+	atomic_long_t bad_free_busy;	/* frees refused: block in use */
 };
 
 static struct mms_buddy_glue buddy;
@@ -163,7 +168,7 @@ static struct page *meta_to_page(const struct mms_buddy_page *meta)
 /* Both locks held: move up to MMS_PCP_BATCH free pages into @pcp. */
 static void pcp_refill_locked(struct mms_pcp *pcp)
 {
-	unsigned int start = pcp->count, i, j;
+	unsigned long start = pcp->count, i, j;
 	struct mms_buddy_page *meta;
 
 	while (pcp->count < MMS_PCP_BATCH) {
@@ -179,9 +184,9 @@ static void pcp_refill_locked(struct mms_pcp *pcp)
 }
 
 /* Both locks held: give the @n oldest pages of @pcp back to the lists. */
-static void pcp_drain_locked(struct mms_pcp *pcp, unsigned int n)
+static void pcp_drain_locked(struct mms_pcp *pcp, unsigned long n)
 {
-	unsigned int i;
+	unsigned long i;
 
 	n = min(n, pcp->count);
 	for (i = 0; i < n; i++)
@@ -205,7 +210,6 @@ static struct page *pcp_alloc(void)
 
 	local_irq_save(flags);
 	pcp = this_cpu_ptr(buddy.pcp);
-	spin_lock(&pcp->lock);
 	if (pcp->count) {
 		pcp->hits++;
 	} else {
@@ -220,9 +224,27 @@ static struct page *pcp_alloc(void)
 		meta = pcp->pages[--pcp->count];
 		mms_buddy_core_uncache(meta);
 	}
-	spin_unlock(&pcp->lock);
 	local_irq_restore(flags);
 	return meta ? meta_to_page(meta) : NULL;
+}
+
+/*
+ * Every page of the block back to how mmscope handed it out: nobody maps
+ * it, nobody else holds a reference, no ->mapping left behind. A page
+ * freed otherwise would be handed out under its user, or trip the
+ * kernel's checks ("Bad page") once its chunk goes back.
+ */
+static bool mms_block_idle(struct page *page, unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(page), i;
+
+	for (i = 0; i < (1UL << order); i++) {
+		struct page *p = pfn_to_page(pfn + i);
+
+		if (page_ref_count(p) != 1 || page_mapped(p) || p->mapping)
+			return false;
+	}
+	return true;
 }
 
 static int pcp_free(struct page *page, unsigned int *bad)
@@ -235,49 +257,92 @@ static int pcp_free(struct page *page, unsigned int *bad)
 
 	local_irq_save(flags);
 	pcp = this_cpu_ptr(buddy.pcp);
-	spin_lock(&pcp->lock);
 	spin_lock(&buddy.lock);
 	if (pcp->count >= MMS_PCP_HIGH)
 		pcp_drain_locked(pcp, MMS_PCP_BATCH);
 	/* The same checks as any free: a double free is refused here too. */
 	ret = mms_buddy_core_cache(&buddy.core, page_to_pfn(page), &meta);
-	if (ret)
+	if (ret) {
 		*bad = buddy.core.last_bad;
+	} else if (!mms_block_idle(page, 0)) {
+		/* Ours and allocated, but not given back really: keep it so. */
+		mms_buddy_core_uncache(meta);
+		*bad = MMS_BUDDY_NR_BAD;
+		ret = -EINVAL;
+	}
 	due = mms_buddy_reap_due();
 	spin_unlock(&buddy.lock);
 	if (!ret)
 		pcp->pages[pcp->count++] = meta;
-	spin_unlock(&pcp->lock);
 	local_irq_restore(flags);
 	mms_buddy_kick_reaper(due);
 	return ret;
 }
 
-static unsigned long pcp_drain_cpu(int cpu)
+struct pcp_call {
+	void (*fn)(struct mms_pcp *pcp, void *ctx);
+	void *ctx;
+};
+
+static void pcp_call_local(void *info)
 {
-	struct mms_pcp *pcp = per_cpu_ptr(buddy.pcp, cpu);
-	unsigned long flags, n;
+	struct pcp_call *call = info;
+
+	call->fn(this_cpu_ptr(buddy.pcp), call->ctx);
+}
+
+/*
+ * Run @fn on every CPU's cache, one CPU at a time, each with its owner
+ * quiet: by IPI on the owner (interrupts off there), or here for CPUs
+ * that are offline (hotplug held off meanwhile).
+ *
+ * Context: process context, interrupts on.
+ */
+static void pcp_on_each(void (*fn)(struct mms_pcp *pcp, void *ctx), void *ctx)
+{
+	struct pcp_call call = { .fn = fn, .ctx = ctx };
+	unsigned long flags;
+	int cpu;
+
+	cpus_read_lock();
+	for_each_possible_cpu(cpu) {
+		if (cpu_online(cpu)) {
+			smp_call_function_single(cpu, pcp_call_local, &call, 1);
+		} else {
+			local_irq_save(flags);
+			fn(per_cpu_ptr(buddy.pcp, cpu), ctx);
+			local_irq_restore(flags);
+		}
+	}
+	cpus_read_unlock();
+}
+
+/* Interrupts off, on @pcp's CPU (or it is offline). */
+static void pcp_drain_fn(struct mms_pcp *pcp, void *ctx)
+{
+	unsigned long *drained = ctx;
 	bool due;
 
-	spin_lock_irqsave(&pcp->lock, flags);
 	spin_lock(&buddy.lock);
-	n = pcp->count;
+	*drained += pcp->count;
 	pcp_drain_locked(pcp, pcp->count);
 	due = mms_buddy_reap_due();
 	spin_unlock(&buddy.lock);
-	spin_unlock_irqrestore(&pcp->lock, flags);
 	mms_buddy_kick_reaper(due);
-	return n;
 }
 
 static unsigned long pcp_drain_all(void)
 {
 	unsigned long n = 0;
-	int cpu;
 
-	for_each_possible_cpu(cpu)
-		n += pcp_drain_cpu(cpu);
+	pcp_on_each(pcp_drain_fn, &n);
 	return n;
+}
+
+static unsigned long pcp_peek(const unsigned long *v)
+{
+	/* Another CPU's counter, read without stopping it: may be stale. */
+	return data_race(*v);
 }
 
 /* ---- the API ---------------------------------------------------------- */
@@ -363,23 +428,25 @@ struct page *mms_buddy_alloc(unsigned int order)
  * @page: its first page
  * @order: the order it was allocated with
  *
- * A page not owned by the allocator, already free, inside a block, or a
- * wrong @order is refused: counted (debugfs bad_free_*), logged
- * rate-limited with the reason, nothing changed. The pages must be unmapped and back at
- * refcount 1.
+ * A page not owned by the allocator, already free, inside a block, a
+ * wrong @order, or a block still in use (mapped, referenced by anyone
+ * else, ->mapping set) is refused: counted (debugfs bad_free_*), logged
+ * rate-limited with the reason, nothing changed.
  *
  * Context: any context; does not sleep.
  * Return: 0, or -EINVAL if refused.
  */
 int mms_buddy_free(struct page *page, unsigned int order)
 {
-	static const char *const why[MMS_BUDDY_NR_BAD] = {
+	static const char *const why[MMS_BUDDY_NR_BAD + 1] = {
 		[MMS_BUDDY_BAD_FOREIGN] = "a page mmscope does not own",
 		[MMS_BUDDY_BAD_DOUBLE] = "a double free",
 		[MMS_BUDDY_BAD_ORDER] = "the wrong order",
 		[MMS_BUDDY_BAD_TAIL] = "a page inside a block",
+		[MMS_BUDDY_NR_BAD] = "a page still mapped or referenced",
 	};
-	unsigned int bad = MMS_BUDDY_BAD_FOREIGN;
+	unsigned int bad = MMS_BUDDY_NR_BAD;
+	struct mms_buddy_page *meta;
 	unsigned long flags;
 	bool due;
 	int ret;
@@ -390,20 +457,28 @@ int mms_buddy_free(struct page *page, unsigned int order)
 		ret = pcp_free(page, &bad);
 	} else {
 		spin_lock_irqsave(&buddy.lock, flags);
-		ret = mms_buddy_core_free(&buddy.core, page_to_pfn(page), order,
-					  &buddy.graveyard);
-		if (ret)
-			bad = buddy.core.last_bad;
+		meta = mms_buddy_core_lookup(&buddy.core, page_to_pfn(page));
+		if (meta && READ_ONCE(meta->state) == MMS_BP_ALLOC &&
+		    meta->order == order && !mms_block_idle(page, order)) {
+			ret = -EINVAL;
+		} else {
+			ret = mms_buddy_core_free(&buddy.core, page_to_pfn(page),
+						  order, &buddy.graveyard);
+			if (ret)
+				bad = buddy.core.last_bad;
+		}
 		due = mms_buddy_reap_due();
 		spin_unlock_irqrestore(&buddy.lock, flags);
 		mms_buddy_kick_reaper(due);
 	}
+	if (ret && bad == MMS_BUDDY_NR_BAD)
+		atomic_long_inc(&buddy.bad_free_busy);
 	if (ret)
 		pr_warn_ratelimited("refused free of order %u by %s[%d] from %pS: %s\n",
 				    order, current->comm,
 				    task_pid_nr(current),
 				    __builtin_return_address(0),
-				    why[bad < MMS_BUDDY_NR_BAD ? bad : 0]);
+				    why[min(bad, (unsigned int)MMS_BUDDY_NR_BAD)]);
 	return ret;
 }
 
@@ -479,6 +554,7 @@ struct mms_buddy_snap {
 	u64 user_blocks;
 	u64 user_pages;
 	u64 user_bad_handles;
+	u64 bad_free_busy;
 };
 
 static struct mms_buddy_snap *mms_buddy_snap(void)
@@ -493,16 +569,15 @@ static struct mms_buddy_snap *mms_buddy_snap(void)
 	mms_buddy_core_snapshot(&buddy.core, &s->core);
 	spin_unlock_irqrestore(&buddy.lock, flags);
 	for_each_possible_cpu(cpu) {
-		struct mms_pcp *pcp = per_cpu_ptr(buddy.pcp, cpu);
+		const struct mms_pcp *pcp = per_cpu_ptr(buddy.pcp, cpu);
 
-		spin_lock_irqsave(&pcp->lock, flags);
-		s->pcp_pages += pcp->count;
-		s->pcp_hits += pcp->hits;
-		s->pcp_misses += pcp->misses;
-		s->pcp_refilled += pcp->refilled;
-		s->pcp_drained += pcp->drained;
-		spin_unlock_irqrestore(&pcp->lock, flags);
+		s->pcp_pages += pcp_peek(&pcp->count);
+		s->pcp_hits += pcp_peek(&pcp->hits);
+		s->pcp_misses += pcp_peek(&pcp->misses);
+		s->pcp_refilled += pcp_peek(&pcp->refilled);
+		s->pcp_drained += pcp_peek(&pcp->drained);
 	}
+	s->bad_free_busy = atomic_long_read(&buddy.bad_free_busy);
 	mutex_lock(&buddy.user_lock);
 	s->user_blocks = buddy.user_blocks;
 	s->user_pages = buddy.user_pages;
@@ -549,6 +624,7 @@ static void mms_buddy_fill_stats(const struct mms_buddy_snap *s,
 	st->bad_free_double = cs->bad_free[MMS_BUDDY_BAD_DOUBLE];
 	st->bad_free_order = cs->bad_free[MMS_BUDDY_BAD_ORDER];
 	st->bad_free_tail = cs->bad_free[MMS_BUDDY_BAD_TAIL];
+	st->bad_free_busy = s->bad_free_busy;
 	st->chunks_held = s->core.nr_chunks;
 	st->chunks_empty = s->core.nr_empty;
 	st->chunks_max = s->core.max_chunks;
@@ -649,7 +725,7 @@ static const char *const stat_names[] = {
 	"pages_held", "pages_free", "pages_in_pcp", "pages_allocated",
 	"pcp_hits", "pcp_misses", "pcp_refilled", "pcp_drained",
 	"user_blocks", "user_pages", "user_bad_handles", "checks",
-	"check_failures",
+	"check_failures", "bad_free_busy",
 };
 
 static int stats_show(struct seq_file *m, void *v)
@@ -660,7 +736,7 @@ static int stats_show(struct seq_file *m, void *v)
 	unsigned int o, k;
 
 	BUILD_BUG_ON(ARRAY_SIZE(stat_names) !=
-		     (offsetof(struct mmscope_buddy_stats, check_failures) -
+		     (offsetof(struct mmscope_buddy_stats, bad_free_busy) -
 		      offsetof(struct mmscope_buddy_stats, bad_free_foreign)) /
 		     sizeof(__u64) + 1);
 	st = kmalloc(sizeof(*st), GFP_KERNEL);
@@ -781,7 +857,7 @@ static int value_get(void *data, u64 *val)
 		*val = s->pcp_misses;
 		break;
 	case MMS_V_BAD_FREES:
-		*val = 0;
+		*val = s->bad_free_busy;
 		for (k = 0; k < MMS_BUDDY_NR_BAD; k++)
 			*val += cs->bad_free[k];
 		break;
@@ -834,35 +910,42 @@ static void mms_buddy_debugfs(struct dentry *dir)
 
 /* ---- checker, drain, user handles ------------------------------------- */
 
-/* The core's invariants, then that every cached page is one. */
+struct pcp_check {
+	char *msg;
+	size_t len;
+	int ret;
+};
+
+/* Interrupts off, on @pcp's CPU: every page it caches is a cached page. */
+static void pcp_check_fn(struct mms_pcp *pcp, void *ctx)
+{
+	struct pcp_check *c = ctx;
+	unsigned long i;
+
+	for (i = 0; i < pcp->count && !c->ret; i++) {
+		const struct mms_buddy_page *p = pcp->pages[i];
+
+		if (READ_ONCE(p->state) != MMS_BP_CACHED || p->order) {
+			snprintf(c->msg, c->len,
+				 "a per-CPU cache holds a page not cached (%lu)",
+				 i);
+			c->ret = -EUCLEAN;
+		}
+	}
+}
+
+/* The core's invariants, then the per-CPU caches'. */
 static int mms_buddy_check_all(char *msg, size_t len)
 {
+	struct pcp_check c = { .msg = msg, .len = len };
 	unsigned long flags;
-	unsigned int i;
-	int cpu, ret;
 
 	spin_lock_irqsave(&buddy.lock, flags);
-	ret = mms_buddy_core_check(&buddy.core, msg, len);
+	c.ret = mms_buddy_core_check(&buddy.core, msg, len);
 	spin_unlock_irqrestore(&buddy.lock, flags);
-	if (ret)
-		return ret;
-	for_each_possible_cpu(cpu) {
-		struct mms_pcp *pcp = per_cpu_ptr(buddy.pcp, cpu);
-
-		spin_lock_irqsave(&pcp->lock, flags);
-		for (i = 0; i < pcp->count && !ret; i++) {
-			const struct mms_buddy_page *p = pcp->pages[i];
-
-			if (READ_ONCE(p->state) != MMS_BP_CACHED || p->order) {
-				snprintf(msg, len,
-					 "per-CPU cache of CPU %d holds a page not cached (%u)",
-					 cpu, i);
-				ret = -EUCLEAN;
-			}
-		}
-		spin_unlock_irqrestore(&pcp->lock, flags);
-	}
-	return ret;
+	if (!c.ret)
+		pcp_on_each(pcp_check_fn, &c);
+	return c.ret;
 }
 
 static int mms_buddy_drain(u32 flags, struct mmscope_buddy_drain *out)
@@ -1105,7 +1188,6 @@ static int mms_buddy_free_twice(struct page *page, unsigned int order)
 
 	local_irq_save(flags);
 	pcp = this_cpu_ptr(buddy.pcp);
-	spin_lock(&pcp->lock);
 	spin_lock(&buddy.lock);
 	if (order == 0) {
 		if (pcp->count >= MMS_PCP_HIGH)
@@ -1122,7 +1204,6 @@ static int mms_buddy_free_twice(struct page *page, unsigned int order)
 	}
 	due = mms_buddy_reap_due();
 	spin_unlock(&buddy.lock);
-	spin_unlock(&pcp->lock);
 	local_irq_restore(flags);
 	mms_buddy_kick_reaper(due);
 	/* The first free was of a block user space held: it must succeed. */
@@ -1155,7 +1236,8 @@ static long ioctl_badfree(void __user *arg)
 		goto out;
 	}
 	if (req.kind != MMSCOPE_BUDDY_BADFREE_DOUBLE &&
-	    req.kind != MMSCOPE_BUDDY_BADFREE_TAIL)
+	    req.kind != MMSCOPE_BUDDY_BADFREE_TAIL &&
+	    req.kind != MMSCOPE_BUDDY_BADFREE_BUSY)
 		return -EINVAL;
 
 	mutex_lock(&buddy.user_lock);
@@ -1168,6 +1250,15 @@ static long ioctl_badfree(void __user *arg)
 	if (req.kind == MMSCOPE_BUDDY_BADFREE_DOUBLE) {
 		handle_drop(req.handle, order);
 		req.result = mms_buddy_free_twice(page, order);
+	} else if (req.kind == MMSCOPE_BUDDY_BADFREE_BUSY) {
+		/* As if someone (get_user_pages) still held the last page. */
+		struct page *last = pfn_to_page(page_to_pfn(page) +
+						(1UL << order) - 1);
+
+		get_page(last);
+		req.result = mms_buddy_free(page, order);
+		put_page(last);
+		WARN_ON_ONCE(!req.result);
 	} else if (order) {
 		req.result = mms_buddy_free(pfn_to_page(page_to_pfn(page) + 1),
 					    0);
@@ -1388,7 +1479,7 @@ static long mms_buddy_ioctl(struct file *file, unsigned int cmd,
 static int mms_buddy_init(struct dentry *dir)
 {
 	unsigned int max_chunks;
-	int cpu, ret;
+	int ret;
 
 	BUILD_BUG_ON(MMS_NR_PAGE_ORDERS > MMS_BUDDY_MAX_ORDERS);
 	BUILD_BUG_ON(MMS_NR_PAGE_ORDERS > MMSCOPE_BUDDY_MAX_ORDERS);
@@ -1406,12 +1497,11 @@ static int mms_buddy_init(struct dentry *dir)
 	buddy.user_blocks = 0;
 	buddy.user_pages = 0;
 	buddy.user_bad_handles = 0;
+	atomic_long_set(&buddy.bad_free_busy, 0);
 
 	buddy.pcp = alloc_percpu(struct mms_pcp);
 	if (!buddy.pcp)
 		return -ENOMEM;
-	for_each_possible_cpu(cpu)
-		spin_lock_init(&per_cpu_ptr(buddy.pcp, cpu)->lock);
 
 	/* Lookup sized for every chunk plus every page bootmem may retire. */
 	ret = mms_buddy_core_init(&buddy.core, &mms_buddy_ops, NULL,

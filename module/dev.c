@@ -14,6 +14,7 @@
 
 #include <uapi/mmscope.h>
 #include "compat.h"
+#include "file.h"
 #include "mmscope.h"
 
 static const struct mms_mechanism *const *mms_mechs;
@@ -61,14 +62,20 @@ static int mms_open(struct inode *inode, struct file *file)
 	/* The node is 0600 root; refuse a chmod'ed node to non-admins too. */
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	return 0;
+	/* Each open is a new in-memory file (file.c). */
+	return mms_file_open(inode, file);
 }
 
 static const struct file_operations mms_fops = {
 	.owner = THIS_MODULE,
 	.open = mms_open,
+	.release = mms_file_release,
 	.unlocked_ioctl = mms_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = mms_file_mmap,
+	.get_unmapped_area = mms_file_get_unmapped_area,
+	/* No backing store: msync(MS_SYNC) succeeds as on shmem. */
+	.fsync = noop_fsync,
 	.llseek = noop_llseek,
 };
 

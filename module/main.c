@@ -14,6 +14,7 @@
 
 #include "bootmem.h"
 #include "buddy.h"
+#include "file.h"
 #include "mmscope.h"
 
 unsigned int mms_bootmem_pages = 1024;
@@ -33,6 +34,7 @@ MODULE_PARM_DESC(buddy_max_mb,
 static const struct mms_mechanism *const mms_mechanisms[] = {
 	&mms_buddy_mechanism,
 	&mms_bootmem_mechanism,
+	&mms_file_mechanism,
 };
 
 static int mms_check_params(void)

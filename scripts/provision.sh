@@ -26,7 +26,8 @@ apt_updated=0
 apt_update_once() {
 	[ "$apt_updated" = 1 ] && return 0
 	msg "apt-get update"
-	apt-get update -qq >&2
+	apt-get update -qq >>"$MMSCOPE_CACHE/apt.log" 2>&1 ||
+		{ tail -n 20 "$MMSCOPE_CACHE/apt.log" >&2; die "apt-get update failed"; }
 	apt_updated=1
 }
 
@@ -38,9 +39,12 @@ install_pkgs() {
 	[ ${#missing[@]} -eq 0 ] && return 0
 	[ "$(id -u)" = 0 ] || die "missing packages (${missing[*]}); run as root or install them"
 	apt_update_once
-	msg "installing ${missing[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends "${missing[@]}" >&2
+	msg "installing ${missing[*]} (log: $MMSCOPE_CACHE/apt.log)"
+	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}" >>"$MMSCOPE_CACHE/apt.log" 2>&1; then
+		tail -n 40 "$MMSCOPE_CACHE/apt.log" >&2
+		die "apt-get install failed"
+	fi
 }
 
 # The Debian kernel ABI that linux-image-amd64 points at, e.g. 6.1.0-56-amd64.

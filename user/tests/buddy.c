@@ -335,6 +335,17 @@ static bool kmsg_has(int fd, const char *needle)
 	return found;
 }
 
+/* Make the allocator refuse a free of @kind: it must say EINVAL. */
+static void expect_refused(int fd, unsigned int kind, uint64_t handle,
+			   unsigned int order)
+{
+	struct mmscope_buddy_badfree bf = { .kind = kind, .handle = handle,
+					    .order = order };
+
+	ASSERT_OK(ioctl(fd, MMSCOPE_IOC_BUDDY_BADFREE, &bf));
+	ASSERT_EQ(-EINVAL, bf.result);
+}
+
 KTAP_CASE_FN(bad_frees_are_refused_counted_and_logged)
 {
 	struct mmscope_buddy_stats st0, st;
@@ -365,31 +376,22 @@ KTAP_CASE_FN(bad_frees_are_refused_counted_and_logged)
 	ASSERT_ERRNO(EINVAL, ioctl(fd, MMSCOPE_IOC_BUDDY_FREE, &bad));
 
 	/* A page inside the block, freed as order 0. */
-	bf = (struct mmscope_buddy_badfree){ .kind = MMSCOPE_BUDDY_BADFREE_TAIL,
-					     .handle = a.handle };
-	ASSERT_OK(ioctl(fd, MMSCOPE_IOC_BUDDY_BADFREE, &bf));
-	ASSERT_EQ(-EINVAL, bf.result);
-
+	expect_refused(fd, MMSCOPE_BUDDY_BADFREE_TAIL, a.handle, 0);
 	/* A kernel page mmscope never owned, at orders 0 and 4. */
-	bf = (struct mmscope_buddy_badfree){ .kind = MMSCOPE_BUDDY_BADFREE_FOREIGN };
-	ASSERT_OK(ioctl(fd, MMSCOPE_IOC_BUDDY_BADFREE, &bf));
-	ASSERT_EQ(-EINVAL, bf.result);
-	bf.order = 4;
-	ASSERT_OK(ioctl(fd, MMSCOPE_IOC_BUDDY_BADFREE, &bf));
-	ASSERT_EQ(-EINVAL, bf.result);
-
+	expect_refused(fd, MMSCOPE_BUDDY_BADFREE_FOREIGN, 0, 0);
+	expect_refused(fd, MMSCOPE_BUDDY_BADFREE_FOREIGN, 0, 4);
+	/* Still referenced (as by get_user_pages): order 2, then order 0. */
+	z = alloc_block(fd, 0);
+	expect_refused(fd, MMSCOPE_BUDDY_BADFREE_BUSY, a.handle, 0);
+	expect_refused(fd, MMSCOPE_BUDDY_BADFREE_BUSY, z.handle, 0);
 	check(fd);
 	/* Double frees: order 2 (free lists) and order 0 (per-CPU cache). */
-	z = alloc_block(fd, 0);
-	bf = (struct mmscope_buddy_badfree){ .kind = MMSCOPE_BUDDY_BADFREE_DOUBLE,
-					     .handle = a.handle };
-	ASSERT_OK(ioctl(fd, MMSCOPE_IOC_BUDDY_BADFREE, &bf));
-	ASSERT_EQ(-EINVAL, bf.result);
-	bf.handle = z.handle;
-	ASSERT_OK(ioctl(fd, MMSCOPE_IOC_BUDDY_BADFREE, &bf));
-	ASSERT_EQ(-EINVAL, bf.result);
+	expect_refused(fd, MMSCOPE_BUDDY_BADFREE_DOUBLE, a.handle, 0);
+	expect_refused(fd, MMSCOPE_BUDDY_BADFREE_DOUBLE, z.handle, 0);
 	/* The first free of each was real: the handles are gone. */
 	ASSERT_ERRNO(ENOENT, ioctl(fd, MMSCOPE_IOC_BUDDY_FREE, &a));
+	bf = (struct mmscope_buddy_badfree){ .kind = MMSCOPE_BUDDY_BADFREE_DOUBLE,
+					     .handle = z.handle };
 	ASSERT_ERRNO(ENOENT, ioctl(fd, MMSCOPE_IOC_BUDDY_BADFREE, &bf));
 
 	get_stats(fd, &st);
@@ -398,6 +400,7 @@ KTAP_CASE_FN(bad_frees_are_refused_counted_and_logged)
 	ASSERT_EQ(st0.bad_free_tail + 1, st.bad_free_tail);
 	ASSERT_EQ(st0.bad_free_foreign + 2, st.bad_free_foreign);
 	ASSERT_EQ(st0.bad_free_double + 2, st.bad_free_double);
+	ASSERT_EQ(st0.bad_free_busy + 2, st.bad_free_busy);
 	ASSERT_EQ(0, st.user_blocks);
 	/* Nothing was corrupted, everything merged back. */
 	check(fd);
