@@ -14,17 +14,8 @@ set -uo pipefail
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 awkf=$MMSCOPE_TOP/scripts/guest/kunit-ktap.awk
-n=0 failed=0
 
-result() {	# result OK NAME [WHY]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n $2"
-	else echo "not ok $n $2${3:+ # $3}"; failed=1; fi
-}
-
-echo "KTAP version 1"
-echo "# Subtest: debug-harness"
-echo "1..4"
+ktap_begin debug-harness 4
 
 # KUnit's log for a suite whose second case fails, then one that stopped
 # after one of its two cases (as after an oops).
@@ -39,12 +30,12 @@ st=$?
 : >"$tmp/k1.extra"
 ktap_suite kunit "$tmp/k1" "$tmp/k1.extra" >/dev/null
 [ $st = 1 ] && [ "$KTAP_FAIL" = 1 ] && grep -q '^not ok 2 s1\.b$' "$tmp/k1"
-result $? kunit_failed_case_fails_the_suite "exit $st, $KTAP_FAIL failures"
+ktap_result $? kunit_failed_case_fails_the_suite "exit $st, $KTAP_FAIL failures"
 
 kunit_log short | awk -f "$awkf" >"$tmp/k2"
 st=$?
 ktap_completed_case "$tmp/k2" "$st" | grep -q '^not ok suite_reported_every_case'
-result $? kunit_unreported_case_fails_the_suite "$(ktap_count "$tmp/k2")"
+ktap_result $? kunit_unreported_case_fails_the_suite "$(ktap_count "$tmp/k2")"
 
 # One boot: leak, scan, then the KASAN test module (it fails to load on
 # purpose, after its bad accesses).
@@ -57,8 +48,8 @@ insmod /mmscope/bin/kasan_test_module.ko
 exit 0
 EOF
 if [ -z "$leak" ] || [ -z "$kasan" ]; then
-	result 1 kmemleak_leak_fails_the_run "test modules missing from $KDIR"
-	result 1 kasan_report_fails_the_run "test modules missing from $KDIR"
+	ktap_result 1 kmemleak_leak_fails_the_run "test modules missing from $KDIR"
+	ktap_result 1 kasan_report_fails_the_run "test modules missing from $KDIR"
 	exit 1
 fi
 "$MMSCOPE_TOP/scripts/mkinitramfs.sh" "$tmp/i.cpio.gz" "$tmp/job" "$leak" "$kasan"
@@ -68,10 +59,10 @@ rc=$?
 
 verdict=$(ktap_kmemleak_case "$tmp/log" "$tmp/leaks" 1)
 [[ "$verdict" == "not ok kmemleak_clean # "*" unreferenced objects" ]]
-result $? kmemleak_leak_fails_the_run "verdict: ${verdict:-none}"
+ktap_result $? kmemleak_leak_fails_the_run "verdict: ${verdict:-none}"
 
 sed -n '/^MMSCOPE-DMESG-BEGIN$/,/^MMSCOPE-DMESG-END$/p' "$tmp/log" >"$tmp/dmesg"
 grep -E "${SPLAT_RE:-KASAN:}" "$tmp/dmesg" | grep -q 'BUG: KASAN:'
-result $? kasan_report_fails_the_run "no KASAN report matched the splat patterns"
+ktap_result $? kasan_report_fails_the_run "no KASAN report matched the splat patterns"
 
-exit $failed
+exit $KTAP_SCRIPT_FAILED

@@ -21,13 +21,6 @@ set -uo pipefail
 secs=${MMSCOPE_DEVFUZZ_SECONDS:-30}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-
-result() {	# result OK NAME [WHY]
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n $2"
-	else echo "not ok $n $2${3:+ # $3}"; failed=1; fi
-}
 
 # A program and the shared libraries it loads, at their paths, in $1.
 pack_with_libs() {
@@ -41,9 +34,7 @@ pack_with_libs() {
 	done
 }
 
-echo "KTAP version 1"
-echo "# Subtest: devfuzz"
-echo "1..5"
+ktap_begin devfuzz 5
 
 for t in trinity stress-ng; do
 	command -v "$t" >/dev/null ||
@@ -104,24 +95,24 @@ st=$(tool_status trinity)
 tool_output trinity | grep -E 'Ran [0-9]+ syscalls|tainted|WARNING|error' |
 	head -n 10 | sed 's/^/# trinity: /'
 [ "$st" = 0 ] && tool_output trinity | grep -qE 'Ran [0-9]+ syscalls'
-result $? trinity_ran_its_bound "exit status ${st:-none}"
+ktap_result $? trinity_ran_its_bound "exit status ${st:-none}"
 
 st=$(tool_status stress-ng)
 tool_output stress-ng | grep -E 'stress-ng: (info|fail|error)' | grep -vE 'dispatching|setting to' |
 	head -n 20 | sed 's/^/# stress-ng: /'
 [ "$st" = 0 ]
-result $? stress_ng_ran_its_bound "exit status ${st:-none}"
+ktap_result $? stress_ng_ran_its_bound "exit status ${st:-none}"
 
 st=$(sed -n 's/^MMSCOPE-DEVFUZZ-RMMOD exit=\([0-9]*\)$/\1/p' "$log")
 [ "$st" = 0 ]
-result $? module_unloads_after_fuzzing "rmmod status ${st:-none}"
+ktap_result $? module_unloads_after_fuzzing "rmmod status ${st:-none}"
 
 sed -n '/^MMSCOPE-DMESG-BEGIN$/,/^MMSCOPE-DMESG-END$/p' "$log" >"$tmp/dmesg"
 if grep -E "$SPLAT_RE" "$tmp/dmesg" >"$tmp/splats"; then
 	sed 's/^/# kernel: /' "$tmp/splats" | head -n 40
-	result 1 kernel_log_clean "$(wc -l <"$tmp/splats") bad lines"
+	ktap_result 1 kernel_log_clean "$(wc -l <"$tmp/splats") bad lines"
 else
-	result 0 kernel_log_clean
+	ktap_result 0 kernel_log_clean
 fi
 
 [ -f "$KDIR/.config" ] && kconfig=$KDIR/.config || kconfig=/dev/null
@@ -129,8 +120,8 @@ verdict=$(ktap_kmemleak_case "$log" "$tmp/leaks" \
 	"$(grep -c '^CONFIG_DEBUG_KMEMLEAK=y' "$kconfig")")
 [ -s "$tmp/leaks" ] && cat "$tmp/leaks"
 case $verdict in
-"") n=$((n + 1)); echo "ok $n kmemleak_clean # SKIP the kernel has no kmemleak" ;;
-"ok kmemleak_clean") result 0 kmemleak_clean ;;
-*) result 1 kmemleak_clean "${verdict#*# }" ;;
+"") ktap_skip kmemleak_clean "the kernel has no kmemleak" ;;
+"ok kmemleak_clean") ktap_result 0 kmemleak_clean ;;
+*) ktap_result 1 kmemleak_clean "${verdict#*# }" ;;
 esac
-exit $failed
+exit $KTAP_SCRIPT_FAILED

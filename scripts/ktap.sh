@@ -95,3 +95,28 @@ ktap_kmemleak_case() {
 		echo "not ok kmemleak_clean # $n unreferenced objects"
 	fi
 }
+
+# For the suites that are scripts (harness-test.sh and the like):
+# ktap_begin NAME PLAN prints the suite's header; ktap_result OK NAME [WHY]
+# prints its next case, "ok" when OK is 0, and a failure sets
+# KTAP_SCRIPT_FAILED (the script's exit status); ktap_skip NAME WHY.
+ktap_begin() {
+	KTAP_SCRIPT_N=0 KTAP_SCRIPT_FAILED=0
+	printf 'KTAP version 1\n# Subtest: %s\n1..%d\n' "$1" "$2"
+}
+
+ktap_result() {
+	KTAP_SCRIPT_N=$((KTAP_SCRIPT_N + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $KTAP_SCRIPT_N $2"
+	else
+		echo "not ok $KTAP_SCRIPT_N $2${3:+ # $3}"
+		# shellcheck disable=SC2034 # read by the scripts that source this
+		KTAP_SCRIPT_FAILED=1
+	fi
+}
+
+ktap_skip() {
+	KTAP_SCRIPT_N=$((KTAP_SCRIPT_N + 1))
+	echo "ok $KTAP_SCRIPT_N $1 # SKIP $2"
+}
