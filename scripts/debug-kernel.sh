@@ -144,7 +144,7 @@ main() {
 	if [ ! -d "$dir" ]; then
 		mkdir -p "$CACHE"
 		exec 9>"$CACHE/.lock"
-		log "waiting for the cache lock" && flock 9
+		flock -n 9 || { log "waiting for another build"; flock 9; }
 		if [ ! -d "$dir" ]; then
 			# Holding the lock, nobody else is building: leftovers are
 			# from an interrupted run.
