@@ -15,6 +15,9 @@ dk=$("$MMSCOPE_TOP/scripts/debug-kernel.sh") || die "debug kernel build failed"
 eval "$dk"
 export MMSCOPE_KERNEL=$KIMAGE MMSCOPE_KDIR=$KDIR
 export MMSCOPE_KERNEL_SUITES_ONLY=1
+# A debug kernel logs much more: keep the whole run in the log buffer (the
+# splat scan reads it at the end), and every KASAN report, not the first.
+export MMSCOPE_VM_APPEND="log_buf_len=8M kasan_multi_shot ${MMSCOPE_VM_APPEND:-}"
 # Its own build directory, so make check's logs survive.
 export MMSCOPE_BUILD=${MMSCOPE_DEBUG_BUILD:-$MMSCOPE_TOP/build/debug}
 exec "$MMSCOPE_TOP/scripts/check.sh" "$@"
