@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make run: provision, build, boot Debian's 6.1 kernel under QEMU/TCG, load
-# mmscope, show the device and the debugfs tree, run the demos, unload.
+# mmscope, show the device and the debugfs tree, run the walkthroughs
+# (mmscope-demo all) and the benchmarks, unload.
 # Exit status: the guest's.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"

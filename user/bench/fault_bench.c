@@ -24,7 +24,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,14 +54,6 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static long minflt(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_minflt;
 }
 
 static void die(const char *what)
@@ -155,14 +146,14 @@ static double measure(enum kind k, int write, double *fpp)
 	uint64_t t0, t;
 	long f0, passes = 0;
 
-	f0 = minflt();
+	f0 = mms_minflt();
 	t0 = now_ns();
 	do {
 		pass(k, write);
 		passes++;
 		t = now_ns() - t0;
 	} while (t < PASS_NS || passes < 3);
-	*fpp = (double)(minflt() - f0) / (passes * npages);
+	*fpp = (double)(mms_minflt() - f0) / (passes * npages);
 	return passes * npages * 1e9 / t;
 }
 

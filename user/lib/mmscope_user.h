@@ -27,6 +27,8 @@ int mms_write_file(const char *path, const char *s);
 int mms_become_nobody(void);
 /* Wait for a child; its exit status, or 128 + signal, or -1. */
 int mms_wait_exit(pid_t pid);
+/* Minor faults of this process so far (getrusage ru_minflt). */
+long mms_minflt(void);
 
 /* finit_module(MMSCOPE_KO_PATH, params). 0 or -1 with errno. */
 int mms_module_load(const char *params);

@@ -24,7 +24,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -102,14 +101,6 @@ static long long ctr(const char *name)
 }
 
 #define write_str(path, s)	ASSERT_OK(mms_write_file(path, s))
-
-static long minflt(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_minflt;
-}
 
 /* "key value" files: /proc/vmstat, /proc/meminfo ("Key:   123 kB"). */
 static long long keyed(const char *path, const char *key)
@@ -299,9 +290,9 @@ KTAP_CASE_FN(read_faults_map_zero_page_and_allocate_nothing)
 	long f0, faults;
 	size_t i;
 
-	f0 = minflt();
+	f0 = mms_minflt();
 	touch_read(p, NPAGES);
-	faults = minflt() - f0;
+	faults = mms_minflt() - f0;
 
 	ASSERT_EQ(NPAGES, faults);
 	ASSERT_GE(keyed("/proc/vmstat", "pgfault") - pgf0, NPAGES);
@@ -345,9 +336,9 @@ KTAP_CASE_FN(write_faults_map_fresh_zeroed_pages)
 	long f0, faults;
 	size_t i, j;
 
-	f0 = minflt();
+	f0 = mms_minflt();
 	touch_write(p, NPAGES, 0x5a);
-	faults = minflt() - f0;
+	faults = mms_minflt() - f0;
 
 	ASSERT_EQ(NPAGES, faults);
 	ASSERT_EQ(fresh0 + NPAGES, ctr("fresh_pages"));
@@ -399,11 +390,11 @@ KTAP_CASE_FN(shared_read_then_write_costs_three_faults)
 	long f0, rd, wr;
 	size_t i;
 
-	f0 = minflt();
+	f0 = mms_minflt();
 	touch_read(p, NPAGES);
-	rd = minflt() - f0;
+	rd = mms_minflt() - f0;
 	touch_write(p, NPAGES, 1);
-	wr = minflt() - f0 - rd;
+	wr = mms_minflt() - f0 - rd;
 
 	ASSERT_EQ(NPAGES, rd);
 	ASSERT_EQ(2 * NPAGES, wr);
@@ -431,11 +422,11 @@ KTAP_CASE_FN(private_read_then_write_costs_two_faults_kernel_copies)
 	long f0, rd, wr;
 	size_t i;
 
-	f0 = minflt();
+	f0 = mms_minflt();
 	touch_read(p, NPAGES);
-	rd = minflt() - f0;
+	rd = mms_minflt() - f0;
 	touch_write(p, NPAGES, 1);
-	wr = minflt() - f0 - rd;
+	wr = mms_minflt() - f0 - rd;
 
 	ASSERT_EQ(NPAGES, rd);
 	ASSERT_EQ(NPAGES, wr);
@@ -462,9 +453,9 @@ KTAP_CASE_FN(private_write_to_hole_allocates_no_file_page)
 	long long cow0 = ctr("private_copy_fault"), fresh0 = ctr("fresh_pages");
 	long f0, wr;
 
-	f0 = minflt();
+	f0 = mms_minflt();
 	touch_write(p, NPAGES, 7);
-	wr = minflt() - f0;
+	wr = mms_minflt() - f0;
 
 	ASSERT_EQ(NPAGES, wr);
 	ASSERT_EQ(cow0 + NPAGES, ctr("private_copy_fault"));
