@@ -65,6 +65,9 @@ static const struct stress_counter stress_counters[] = {
 	{ "buddy/stats", "user_blocks" },
 	{ "buddy/stats", "user_pages" },
 	{ "buddy/stats", "pages_allocated" },
+	{ "fault/files", NULL },
+	{ "fault/file_pages", NULL },
+	{ "fault/parked_now", NULL },
 	{ NULL, NULL }
 };
 
@@ -220,13 +223,19 @@ static int unmap_slot(struct stress_thread *t, struct stress_map *m)
 	return 0;
 }
 
+/* Each open is a new file of size 0: give it room for most mappings. */
 static int ensure_fd(struct stress_thread *t)
 {
-	if (t->fd < 0)
-		t->fd = mms_open_dev();
+	uint64_t size = 4 * STRESS_MAX_PAGES * page_size;
+
+	if (t->fd >= 0)
+		return 0;
+	t->fd = mms_open_dev();
 	if (t->fd < 0)
 		return stress_fail(t, "open %s: %s", MMSCOPE_DEVICE_PATH,
 				   strerror(errno));
+	if (ioctl(t->fd, MMSCOPE_IOC_FILE_SET_SIZE, &size))
+		return stress_fail(t, "FILE_SET_SIZE: %s", strerror(errno));
 	return 0;
 }
 
@@ -582,6 +591,45 @@ static int act_bootmem_read(struct stress_thread *t)
 	return 0;
 }
 
+/* Grow or shrink the thread's file: shrinking unmaps pages under it. */
+static int act_file_size(struct stress_thread *t)
+{
+	uint64_t size = rnd_below(t, 5 * STRESS_MAX_PAGES) * page_size;
+	struct mmscope_file_info info;
+
+	if (ensure_fd(t))
+		return -1;
+	if (ioctl(t->fd, MMSCOPE_IOC_FILE_SET_SIZE, &size))
+		return stress_fail(t, "FILE_SET_SIZE %llu: %s",
+				   (unsigned long long)size, strerror(errno));
+	if (ioctl(t->fd, MMSCOPE_IOC_FILE_INFO, &info))
+		return stress_fail(t, "FILE_INFO: %s", strerror(errno));
+	if (info.size != size || info.pages > size / page_size)
+		return stress_fail(t, "FILE_INFO: size %llu, %llu pages after SET_SIZE %llu",
+				   (unsigned long long)info.size,
+				   (unsigned long long)info.pages,
+				   (unsigned long long)size);
+	return 0;
+}
+
+/* Walk the page tables at an address of a live mapping, or anywhere. */
+static int act_pagewalk(struct stress_thread *t)
+{
+	struct stress_map *m = pick_map(t);
+	struct mmscope_pagewalk pw = { 0 };
+
+	if (ensure_fd(t))
+		return -1;
+	if (m && rnd(t) % 4)
+		pw.addr = (uintptr_t)m->addr + rnd_below(t, m->len);
+	else
+		pw.addr = rnd(t) & ((1ULL << 47) - 1);
+	if (ioctl(t->fd, MMSCOPE_IOC_PAGEWALK, &pw))
+		/* EINTR: a fatal signal is pending (the end of the run). */
+		return REFUSED(t, "PAGEWALK", EINTR);
+	return 0;
+}
+
 #define STRESS_ACTION(fn, w)	{ #fn, w, act_##fn }
 
 /* Each entry's ops and refusals are counted in struct stress_shared. */
@@ -605,6 +653,8 @@ static const struct stress_action stress_actions[] = {
 	STRESS_ACTION(bootmem_alloc, 3),
 	STRESS_ACTION(bootmem_free, 3),
 	STRESS_ACTION(bootmem_read, 1),
+	STRESS_ACTION(file_size, 2),
+	STRESS_ACTION(pagewalk, 2),
 };
 _Static_assert(ARRAY_SIZE(stress_actions) <= ARRAY_SIZE(((struct stress_shared *)0)->ops),
 	       "struct stress_shared counts too few actions");
@@ -843,6 +893,8 @@ KTAP_CASE_FN(random_workload_meets_only_documented_errors)
 		EXPECT_EQ(0, mms_wait_exit(pids[i]));
 	kill(hog, SIGKILL);
 	mms_wait_exit(hog);
+	/* Pages still referenced at unmap are parked; retry them now. */
+	mms_write_file(MMSCOPE_DEBUGFS_PATH "/fault/retry_parked", "1");
 	read_counters(&sum, sum.after);
 	ASSERT_OK(bootmem_open_node(true, &bm_range));
 	ktap_diag("bootmem: %llu pages freed for the workers, %llu reserved again after",
