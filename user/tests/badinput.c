@@ -10,7 +10,6 @@
  * errno, counter); the pointer cases (NULL, unmapped, kernel, straddling,
  * read-only) are generated for every command in commands[].
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -811,55 +810,22 @@ struct dbgfile {
 static struct dbgfile dbgfiles[256];
 static unsigned int nr_dbgfiles;
 
-static void collect(const char *dir)
+static void collect_one(const char *path, mode_t mode, void *ctx)
 {
-	struct dirent *e;
-	struct stat st;
-	DIR *d = opendir(dir);
-	char p[400];
-
-	ASSERT_TRUE(d);
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		ASSERT_OK(stat(p, &st));
-		if (S_ISDIR(st.st_mode)) {
-			collect(p);
-			continue;
-		}
-		ASSERT_LT(nr_dbgfiles, 256);
-		snprintf(dbgfiles[nr_dbgfiles].path, sizeof(dbgfiles[0].path), "%s", p);
-		dbgfiles[nr_dbgfiles++].mode = st.st_mode & 07777;
-	}
-	closedir(d);
+	(void)ctx;
+	if (nr_dbgfiles >= 256)
+		return;
+	snprintf(dbgfiles[nr_dbgfiles].path, sizeof(dbgfiles[0].path), "%s",
+		 path);
+	dbgfiles[nr_dbgfiles++].mode = mode;
 }
 
 static void collect_all(void)
 {
 	if (!nr_dbgfiles)
-		collect(DBG);
+		ASSERT_OK(mms_walk_files(DBG, collect_one, NULL));
+	ASSERT_LT(nr_dbgfiles, 256);
 	ASSERT_GT(nr_dbgfiles, 20);
-}
-
-/* One write; -1 and errno, or bytes written. */
-static long write_once(const char *path, const void *buf, size_t len)
-{
-	long r;
-	int fd = open(path, O_WRONLY);
-
-	if (fd < 0)
-		return -1;
-	r = write(fd, buf, len);
-	if (r < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	close(fd);
-	return r;
 }
 
 KTAP_CASE_FN(debugfs_modes_are_0444_or_0200)
@@ -908,7 +874,7 @@ KTAP_CASE_FN(debugfs_controls_refuse_garbage_and_change_nothing)
 				continue;
 			state_read(&before);
 			errno = 0;
-			if (write_once(p, garbage[j], strlen(garbage[j])) != -1 ||
+			if (mms_write_buf(p, garbage[j], strlen(garbage[j])) != -1 ||
 			    errno != want[j]) {
 				ktap_diag("%s <- '%s': errno %d, want %d", p,
 					  garbage[j], errno, want[j]);
@@ -918,10 +884,10 @@ KTAP_CASE_FN(debugfs_controls_refuse_garbage_and_change_nothing)
 			state_expect(p, &before, &after, C_NONE, 0);
 		}
 		/* A NULL buffer, a buffer past the end of memory. */
-		ASSERT_ERRNO(EFAULT, write_once(p, NULL, 4));
-		ASSERT_ERRNO(EFAULT, write_once(p, (void *)(uintptr_t)KADDR, 4));
+		ASSERT_ERRNO(EFAULT, mms_write_buf(p, NULL, 4));
+		ASSERT_ERRNO(EFAULT, mms_write_buf(p, (void *)(uintptr_t)KADDR, 4));
 		/* A long number: cut at the attribute's buffer, out of range. */
-		ASSERT_ERRNO(ERANGE, write_once(p, big, sizeof(big)));
+		ASSERT_ERRNO(ERANGE, mms_write_buf(p, big, sizeof(big)));
 		/* A control has nothing to read. */
 		{
 			char buf[16];
@@ -945,7 +911,7 @@ KTAP_CASE_FN(debugfs_read_only_files_refuse_writes)
 		if (dbgfiles[i].mode != 0444)
 			continue;
 		errno = 0;
-		if (write_once(dbgfiles[i].path, "1\n", 2) != -1 ||
+		if (mms_write_buf(dbgfiles[i].path, "1\n", 2) != -1 ||
 		    (errno != EINVAL && errno != EACCES && errno != EPERM)) {
 			ktap_diag("%s took a write (errno %d)",
 				  dbgfiles[i].path, errno);

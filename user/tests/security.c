@@ -8,7 +8,6 @@
  * offsets near 2^64 are refused cleanly.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
@@ -29,30 +28,21 @@ static long psz;
 
 /* ---- the debugfs tree -------------------------------------------------- */
 
-static char files[256][400];
+static char files[256][512];
 static unsigned int nr_files;
+
+static void collect_one(const char *path, mode_t mode, void *ctx)
+{
+	(void)mode;
+	(void)ctx;
+	if (nr_files < 256)
+		snprintf(files[nr_files++], sizeof(files[0]), "%s", path);
+}
 
 static void collect(const char *dir)
 {
-	struct dirent *e;
-	struct stat st;
-	DIR *d = opendir(dir);
-	char p[300];
-
-	ASSERT_TRUE(d);
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		ASSERT_OK(stat(p, &st));
-		if (S_ISDIR(st.st_mode)) {
-			collect(p);
-		} else {
-			ASSERT_LT(nr_files, 256);
-			snprintf(files[nr_files++], sizeof(files[0]), "%s", p);
-		}
-	}
-	closedir(d);
+	ASSERT_OK(mms_walk_files(dir, collect_one, NULL));
+	ASSERT_LT(nr_files, 256);
 }
 
 KTAP_CASE_FN(unprivileged_user_is_refused_device_and_every_debugfs_file)
@@ -82,7 +72,7 @@ KTAP_CASE_FN(unprivileged_user_is_refused_device_and_every_debugfs_file)
 			ASSERT_TRUE(0);
 		}
 	}
-	ASSERT_ERRNO(EACCES, opendir(DBG) ? 0 : -1);
+	ASSERT_ERRNO(EACCES, open(DBG, O_RDONLY | O_DIRECTORY));
 	ktap_diag("%u debugfs files refused to nobody", nr_files);
 	close(fd);
 }
@@ -288,25 +278,31 @@ KTAP_CASE_FN(no_kernel_address_in_mmscope_kernel_messages)
 #define SECRET_PAGES	300
 #define SECRET_ROUNDS	8
 
-/* In a child: write @secret over every page of a fresh file, then close. */
+/* In a child: a fresh file of SECRET_PAGES, mapped; exits 2 on failure. */
+static unsigned char *child_map(int flags)
+{
+	__u64 size = SECRET_PAGES * psz;
+	int fd = mms_open_dev();
+	unsigned char *p;
+
+	if (fd < 0 || ioctl(fd, MMSCOPE_IOC_FILE_SET_SIZE, &size))
+		_exit(2);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, fd, 0);
+	if (p == MAP_FAILED)
+		_exit(2);
+	return p;
+}
+
+/* In a child: write @secret over every page of a fresh file; exit frees it. */
 static void write_secret(unsigned char secret)
 {
 	pid_t pid = fork();
 
 	ASSERT_OK(pid);
 	if (pid == 0) {
-		__u64 size = SECRET_PAGES * psz;
-		int fd = mms_open_dev();
-		unsigned char *p;
+		unsigned char *p = child_map(MAP_SHARED);
 
-		if (fd < 0 || ioctl(fd, MMSCOPE_IOC_FILE_SET_SIZE, &size))
-			_exit(2);
-		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-		if (p == MAP_FAILED)
-			_exit(3);
-		memset(p, secret, size);
-		munmap(p, size);
-		close(fd);
+		memset(p, secret, SECRET_PAGES * psz);
 		_exit(0);
 	}
 	ASSERT_EQ(0, mms_wait_exit(pid));
@@ -323,17 +319,9 @@ static void read_back(int private)
 
 	ASSERT_OK(pid);
 	if (pid == 0) {
-		__u64 size = SECRET_PAGES * psz;
-		int fd = mms_open_dev();
-		unsigned char *p;
+		unsigned char *p = child_map(private ? MAP_PRIVATE : MAP_SHARED);
 		long i, j;
 
-		if (fd < 0 || ioctl(fd, MMSCOPE_IOC_FILE_SET_SIZE, &size))
-			_exit(2);
-		p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			 private ? MAP_PRIVATE : MAP_SHARED, fd, 0);
-		if (p == MAP_FAILED)
-			_exit(3);
 		for (i = 0; i < SECRET_PAGES; i++) {
 			p[i * psz] = 1;
 			for (j = 1; j < psz; j++)
