@@ -76,6 +76,7 @@ struct mms_buddy_glue {
 	unsigned long user_pages;
 	unsigned long user_bad_handles;
 	atomic_long_t bad_free_busy;	/* frees refused: block in use */
+	atomic_long_t user_invalid;	/* ioctls refused: bad argument */
 };
 
 static struct mms_buddy_glue buddy;
@@ -555,6 +556,7 @@ struct mms_buddy_snap {
 	u64 user_pages;
 	u64 user_bad_handles;
 	u64 bad_free_busy;
+	u64 user_invalid;
 };
 
 static struct mms_buddy_snap *mms_buddy_snap(void)
@@ -578,6 +580,7 @@ static struct mms_buddy_snap *mms_buddy_snap(void)
 		s->pcp_drained += pcp_peek(&pcp->drained);
 	}
 	s->bad_free_busy = atomic_long_read(&buddy.bad_free_busy);
+	s->user_invalid = atomic_long_read(&buddy.user_invalid);
 	mutex_lock(&buddy.user_lock);
 	s->user_blocks = buddy.user_blocks;
 	s->user_pages = buddy.user_pages;
@@ -625,6 +628,7 @@ static void mms_buddy_fill_stats(const struct mms_buddy_snap *s,
 	st->bad_free_order = cs->bad_free[MMS_BUDDY_BAD_ORDER];
 	st->bad_free_tail = cs->bad_free[MMS_BUDDY_BAD_TAIL];
 	st->bad_free_busy = s->bad_free_busy;
+	st->user_invalid = s->user_invalid;
 	st->chunks_held = s->core.nr_chunks;
 	st->chunks_empty = s->core.nr_empty;
 	st->chunks_max = s->core.max_chunks;
@@ -725,7 +729,7 @@ static const char *const stat_names[] = {
 	"pages_held", "pages_free", "pages_in_pcp", "pages_allocated",
 	"pcp_hits", "pcp_misses", "pcp_refilled", "pcp_drained",
 	"user_blocks", "user_pages", "user_bad_handles", "checks",
-	"check_failures", "bad_free_busy",
+	"check_failures", "bad_free_busy", "user_invalid",
 };
 
 static int stats_show(struct seq_file *m, void *v)
@@ -736,7 +740,7 @@ static int stats_show(struct seq_file *m, void *v)
 	unsigned int o, k;
 
 	BUILD_BUG_ON(ARRAY_SIZE(stat_names) !=
-		     (offsetof(struct mmscope_buddy_stats, bad_free_busy) -
+		     (offsetof(struct mmscope_buddy_stats, user_invalid) -
 		      offsetof(struct mmscope_buddy_stats, bad_free_foreign)) /
 		     sizeof(__u64) + 1);
 	st = kmalloc(sizeof(*st), GFP_KERNEL);
@@ -1038,6 +1042,31 @@ static bool reserved_zero(const u64 *r, size_t n)
 	return true;
 }
 
+/* Count and report an ioctl refused for its argument; returns @ret. */
+static long user_refuse(const char *what, long ret)
+{
+	atomic_long_inc(&buddy.user_invalid);
+	pr_warn_ratelimited("%s[%d]: %s: %s\n", current->comm,
+			    task_pid_nr(current), what,
+			    ret == -EFAULT ? "bad user buffer" :
+			    "argument out of range or reserved field set");
+	return ret;
+}
+
+/*
+ * Copy a request in; one that writes back must also be able to take the
+ * result, checked now so that nothing is done for a caller who would then
+ * get EFAULT.
+ */
+static long copy_req(void *req, void __user *arg, size_t size, bool out,
+		     const char *what)
+{
+	if (copy_from_user(req, arg, size) ||
+	    (out && !mms_user_writable(arg, size)))
+		return user_refuse(what, -EFAULT);
+	return 0;
+}
+
 static long ioctl_alloc(void __user *arg)
 {
 	struct mmscope_buddy_block req;
@@ -1047,11 +1076,12 @@ static long ioctl_alloc(void __user *arg)
 	u32 id;
 	int ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = copy_req(&req, arg, sizeof(req), true, "alloc");
+	if (ret)
+		return ret;
 	if (req.flags || !reserved_zero(req.reserved, ARRAY_SIZE(req.reserved)) ||
 	    req.order >= MMS_NR_PAGE_ORDERS)
-		return -EINVAL;
+		return user_refuse("alloc", -EINVAL);
 	page = mms_buddy_alloc(req.order);
 	if (!page)
 		return -ENOMEM;
@@ -1090,10 +1120,11 @@ static long ioctl_free(void __user *arg)
 	void *entry;
 	int ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = copy_req(&req, arg, sizeof(req), false, "free");
+	if (ret)
+		return ret;
 	if (req.flags || !reserved_zero(req.reserved, ARRAY_SIZE(req.reserved)))
-		return -EINVAL;
+		return user_refuse("free", -EINVAL);
 	mutex_lock(&buddy.user_lock);
 	entry = handle_find(req.handle);
 	if (!entry) {
@@ -1120,21 +1151,25 @@ static long ioctl_check(void __user *arg)
 {
 	struct mmscope_buddy_check out = { 0 };
 
+	if (!mms_user_writable(arg, sizeof(out)))
+		return user_refuse("check", -EFAULT);
 	out.result = mms_buddy_check_all(out.message, sizeof(out.message));
 	if (copy_to_user(arg, &out, sizeof(out)))
-		return -EFAULT;
+		return user_refuse("check", -EFAULT);
 	return out.result;
 }
 
 static long ioctl_drain(void __user *arg)
 {
 	struct mmscope_buddy_drain req;
+	long ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = copy_req(&req, arg, sizeof(req), true, "drain");
+	if (ret)
+		return ret;
 	if (req.pad || !reserved_zero(req.reserved, ARRAY_SIZE(req.reserved)) ||
 	    (req.flags & ~(MMSCOPE_BUDDY_DRAIN_PCP | MMSCOPE_BUDDY_DRAIN_SPARE)))
-		return -EINVAL;
+		return user_refuse("drain", -EINVAL);
 	mms_buddy_drain(req.flags, &req);
 	if (copy_to_user(arg, &req, sizeof(req)))
 		return -EFAULT;
@@ -1155,7 +1190,7 @@ static long ioctl_stats(void __user *arg)
 	}
 	mms_buddy_fill_stats(s, st);
 	if (copy_to_user(arg, st, sizeof(*st)))
-		ret = -EFAULT;
+		ret = user_refuse("stats", -EFAULT);
 out:
 	kfree(st);
 	kfree(s);
@@ -1166,6 +1201,8 @@ static long ioctl_reset(void __user *arg)
 {
 	struct mmscope_buddy_reset out;
 
+	if (!mms_user_writable(arg, sizeof(out)))
+		return user_refuse("reset", -EFAULT);
 	mms_buddy_user_reset(&out);
 	if (copy_to_user(arg, &out, sizeof(out)))
 		return -EFAULT;
@@ -1221,10 +1258,11 @@ static long ioctl_badfree(void __user *arg)
 	void *entry;
 	long ret = 0;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = copy_req(&req, arg, sizeof(req), true, "badfree");
+	if (ret)
+		return ret;
 	if (req.pad || !reserved_zero(req.reserved, ARRAY_SIZE(req.reserved)))
-		return -EINVAL;
+		return user_refuse("badfree", -EINVAL);
 	if (req.kind == MMSCOPE_BUDDY_BADFREE_FOREIGN) {
 		page = alloc_page(GFP_KERNEL);
 		if (!page)
@@ -1238,7 +1276,7 @@ static long ioctl_badfree(void __user *arg)
 	if (req.kind != MMSCOPE_BUDDY_BADFREE_DOUBLE &&
 	    req.kind != MMSCOPE_BUDDY_BADFREE_TAIL &&
 	    req.kind != MMSCOPE_BUDDY_BADFREE_BUSY)
-		return -EINVAL;
+		return user_refuse("badfree", -EINVAL);
 
 	mutex_lock(&buddy.user_lock);
 	entry = handle_find(req.handle);
@@ -1405,20 +1443,20 @@ static long ioctl_bench(void __user *arg)
 	u64 t0;
 	int ret = 0;
 
-	if (copy_from_user(&b, arg, sizeof(b)))
+	if (copy_req(&b, arg, sizeof(b), true, "bench"))
 		return -EFAULT;
 	if (b.pad || !reserved_zero(b.reserved, ARRAY_SIZE(b.reserved)) ||
 	    !b.ops || b.ops > (1ULL << 32) ||
 	    b.allocator < MMSCOPE_BUDDY_BENCH_MMSCOPE ||
 	    b.allocator > MMSCOPE_BUDDY_BENCH_MMSCOPE_CLEAR)
-		return -EINVAL;
+		return user_refuse("bench", -EINVAL);
 	if (b.workload == MMSCOPE_BUDDY_BENCH_RANDOM) {
 		slot = kcalloc(MMS_BENCH_SLOTS, sizeof(*slot), GFP_KERNEL);
 		if (!slot)
 			return -ENOMEM;
 	} else if (b.workload != MMSCOPE_BUDDY_BENCH_PAIRS &&
 		   b.workload != MMSCOPE_BUDDY_BENCH_BATCH) {
-		return -EINVAL;
+		return user_refuse("bench", -EINVAL);
 	}
 	b.done = 0;
 	b.failures = 0;
@@ -1498,6 +1536,7 @@ static int mms_buddy_init(struct dentry *dir)
 	buddy.user_pages = 0;
 	buddy.user_bad_handles = 0;
 	atomic_long_set(&buddy.bad_free_busy, 0);
+	atomic_long_set(&buddy.user_invalid, 0);
 
 	buddy.pcp = alloc_percpu(struct mms_pcp);
 	if (!buddy.pcp)

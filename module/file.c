@@ -630,8 +630,10 @@ static long mms_file_set_size(struct file *file, u64 __user *arg)
 	struct mms_file *f = file->private_data;
 	u64 size;
 
-	if (get_user(size, arg))
+	if (get_user(size, arg)) {
+		mms_file_count_refused();
 		return -EFAULT;
+	}
 	if (size & ~PAGE_MASK || size > MMS_FILE_MAX_SIZE) {
 		mms_file_count_refused();
 		pr_info_ratelimited("%s[%d]: size %llu not a page multiple or too big\n",
@@ -660,7 +662,11 @@ static long mms_file_info(struct file *file, void __user *arg)
 		.zero_mapped = READ_ONCE(f->zero_mapped),
 	};
 
-	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
+	if (copy_to_user(arg, &info, sizeof(info))) {
+		mms_file_count_refused();
+		return -EFAULT;
+	}
+	return 0;
 }
 
 /**
