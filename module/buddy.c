@@ -87,7 +87,12 @@ static int mms_chunk_get(void *priv, unsigned int order, unsigned long *pfn)
 {
 	struct page *page;
 
-	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY, order);
+	/*
+	 * Zero-filled: free with init_on_alloc (Debian's default), and it
+	 * lets the first user of each page skip clearing it (pristine).
+	 */
+	page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN |
+			   __GFP_NORETRY, order);
 	if (!page)
 		return -ENOMEM;
 	/* Each page gets its own refcount: callers may map them singly. */
@@ -202,8 +207,9 @@ static void pcp_drain_locked(struct mms_pcp *pcp, unsigned long n)
 /*
  * An order-0 page from this CPU's cache, refilled with a batch when empty.
  * NULL when the free lists had nothing either (the caller then grows).
+ * *@pristine: the page is still zero-filled from the kernel.
  */
-static struct page *pcp_alloc(void)
+static struct page *pcp_alloc(bool *pristine)
 {
 	struct mms_buddy_page *meta = NULL;
 	struct mms_pcp *pcp;
@@ -223,7 +229,7 @@ static struct page *pcp_alloc(void)
 	}
 	if (pcp->count) {
 		meta = pcp->pages[--pcp->count];
-		mms_buddy_core_uncache(meta);
+		*pristine = mms_buddy_core_uncache(meta);
 	}
 	local_irq_restore(flags);
 	return meta ? meta_to_page(meta) : NULL;
@@ -390,6 +396,30 @@ static bool buddy_grow(void)
 	return true;
 }
 
+/* mms_buddy_alloc(), and whether an order-0 page is pristine (*@zeroed). */
+static struct page *buddy_alloc(unsigned int order, bool *zeroed)
+{
+	unsigned int tries;
+	unsigned long flags;
+	struct page *page;
+
+	might_sleep();
+	*zeroed = false;
+	if (order >= MMS_NR_PAGE_ORDERS)
+		return NULL;
+	for (tries = 0; tries < MMS_GROW_RETRIES; tries++) {
+		page = order ? buddy_alloc_locked(order) : pcp_alloc(zeroed);
+		if (page)
+			return page;
+		if (!buddy_grow())
+			break;
+	}
+	spin_lock_irqsave(&buddy.lock, flags);
+	mms_buddy_core_alloc_failed(&buddy.core, order);
+	spin_unlock_irqrestore(&buddy.lock, flags);
+	return NULL;
+}
+
 /**
  * mms_buddy_alloc() - allocate 2^@order contiguous pages from mmscope's buddy
  * @order: 0 .. MMS_NR_PAGE_ORDERS - 1
@@ -404,24 +434,26 @@ static bool buddy_grow(void)
  */
 struct page *mms_buddy_alloc(unsigned int order)
 {
-	unsigned int tries;
-	unsigned long flags;
-	struct page *page;
+	bool zeroed;
 
-	might_sleep();
-	if (order >= MMS_NR_PAGE_ORDERS)
-		return NULL;
-	for (tries = 0; tries < MMS_GROW_RETRIES; tries++) {
-		page = order ? buddy_alloc_locked(order) : pcp_alloc();
-		if (page)
-			return page;
-		if (!buddy_grow())
-			break;
-	}
-	spin_lock_irqsave(&buddy.lock, flags);
-	mms_buddy_core_alloc_failed(&buddy.core, order);
-	spin_unlock_irqrestore(&buddy.lock, flags);
-	return NULL;
+	return buddy_alloc(order, &zeroed);
+}
+
+/**
+ * mms_buddy_alloc_page() - allocate one page, and say if it is zero-filled
+ * @zeroed: set true if the page is known to hold only zeros: it was never
+ *	handed out since its chunk came, zeroed, from the kernel. Otherwise
+ *	the caller clears what it exposes, as after mms_buddy_alloc().
+ *
+ * Lets a caller that needs a zeroed page skip clearing one the kernel has
+ * just cleared (init_on_alloc, or __GFP_ZERO at intake).
+ *
+ * Context: as mms_buddy_alloc().
+ * Return: the page, or NULL.
+ */
+struct page *mms_buddy_alloc_page(bool *zeroed)
+{
+	return buddy_alloc(0, zeroed);
 }
 
 /**
