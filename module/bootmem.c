@@ -36,6 +36,7 @@
 #include "bootmem_core.h"
 #include "buddy.h"
 #include "compat.h"
+#include "mmscope.h"
 
 #define MMS_BOOTMEM_MIN_PAGES	64
 #define MMS_BOOTMEM_MAX_PAGES	65536
@@ -180,18 +181,28 @@ static void mms_bm_count_refusal(void)
 	mutex_unlock(&mms_bm_lock);
 }
 
+/* Count and report an argument user space cannot give or take back. */
+static int mms_bm_bad_buffer(const char *what)
+{
+	mms_bm_count_refusal();
+	mms_bm_complain("%s: bad user buffer\n", what);
+	return -EFAULT;
+}
+
 /*
  * Copy an ioctl argument in; its @nr_reserved trailing __u64 fields must be
- * zero so that they can take a meaning later.
+ * zero so that they can take a meaning later. The argument must also take
+ * the result, checked now so that nothing is done for a caller who would
+ * then get EFAULT.
  */
-static int mms_bm_copy_in(void *in, const void __user *arg, size_t size,
+static int mms_bm_copy_in(void *in, void __user *arg, size_t size,
 			  size_t nr_reserved, const char *what)
 {
 	const __u64 *reserved;
 	size_t i;
 
-	if (copy_from_user(in, arg, size))
-		return -EFAULT;
+	if (copy_from_user(in, arg, size) || !mms_user_writable(arg, size))
+		return mms_bm_bad_buffer(what);
 	reserved = (const __u64 *)((const char *)in + size) - nr_reserved;
 	for (i = 0; i < nr_reserved; i++) {
 		if (reserved[i]) {
@@ -378,6 +389,8 @@ static long mms_bm_ioc_retire(void __user *arg)
 	unsigned long i;
 	int ret;
 
+	if (!mms_user_writable(arg, sizeof(r)))
+		return mms_bm_bad_buffer("retire");
 	mutex_lock(&mms_bm_lock);
 	ret = bootmem_retire(&mms_bm.node, mms_bm_retire_block, &r);
 	if (!ret) {
@@ -443,7 +456,7 @@ unlock:
 				m.first_word);
 	if (!ret && n &&
 	    copy_to_user(u64_to_user_ptr(m.buf), words, n * sizeof(*words)))
-		ret = -EFAULT;
+		ret = mms_bm_bad_buffer("read_map");
 	kfree(words);
 	if (!ret && copy_to_user(arg, &m, sizeof(m)))
 		ret = -EFAULT;
@@ -493,7 +506,7 @@ static long mms_bm_ioc_stats(void __user *arg)
 
 	mms_bm_snapshot(&st);
 	if (copy_to_user(arg, &st, sizeof(st)))
-		return -EFAULT;
+		return mms_bm_bad_buffer("stats");
 	return 0;
 }
 

@@ -76,6 +76,7 @@ struct mms_buddy_glue {
 	unsigned long user_pages;
 	unsigned long user_bad_handles;
 	atomic_long_t bad_free_busy;	/* frees refused: block in use */
+	atomic_long_t user_invalid;	/* ioctls refused: bad argument */
 };
 
 static struct mms_buddy_glue buddy;
@@ -86,7 +87,12 @@ static int mms_chunk_get(void *priv, unsigned int order, unsigned long *pfn)
 {
 	struct page *page;
 
-	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY, order);
+	/*
+	 * Zero-filled: free with init_on_alloc (Debian's default), and it
+	 * lets the first user of each page skip clearing it (pristine).
+	 */
+	page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN |
+			   __GFP_NORETRY, order);
 	if (!page)
 		return -ENOMEM;
 	/* Each page gets its own refcount: callers may map them singly. */
@@ -201,8 +207,9 @@ static void pcp_drain_locked(struct mms_pcp *pcp, unsigned long n)
 /*
  * An order-0 page from this CPU's cache, refilled with a batch when empty.
  * NULL when the free lists had nothing either (the caller then grows).
+ * *@pristine: the page is still zero-filled from the kernel.
  */
-static struct page *pcp_alloc(void)
+static struct page *pcp_alloc(bool *pristine)
 {
 	struct mms_buddy_page *meta = NULL;
 	struct mms_pcp *pcp;
@@ -222,7 +229,7 @@ static struct page *pcp_alloc(void)
 	}
 	if (pcp->count) {
 		meta = pcp->pages[--pcp->count];
-		mms_buddy_core_uncache(meta);
+		*pristine = mms_buddy_core_uncache(meta);
 	}
 	local_irq_restore(flags);
 	return meta ? meta_to_page(meta) : NULL;
@@ -389,6 +396,30 @@ static bool buddy_grow(void)
 	return true;
 }
 
+/* mms_buddy_alloc(), and whether an order-0 page is pristine (*@zeroed). */
+static struct page *buddy_alloc(unsigned int order, bool *zeroed)
+{
+	unsigned int tries;
+	unsigned long flags;
+	struct page *page;
+
+	might_sleep();
+	*zeroed = false;
+	if (order >= MMS_NR_PAGE_ORDERS)
+		return NULL;
+	for (tries = 0; tries < MMS_GROW_RETRIES; tries++) {
+		page = order ? buddy_alloc_locked(order) : pcp_alloc(zeroed);
+		if (page)
+			return page;
+		if (!buddy_grow())
+			break;
+	}
+	spin_lock_irqsave(&buddy.lock, flags);
+	mms_buddy_core_alloc_failed(&buddy.core, order);
+	spin_unlock_irqrestore(&buddy.lock, flags);
+	return NULL;
+}
+
 /**
  * mms_buddy_alloc() - allocate 2^@order contiguous pages from mmscope's buddy
  * @order: 0 .. MMS_NR_PAGE_ORDERS - 1
@@ -403,24 +434,26 @@ static bool buddy_grow(void)
  */
 struct page *mms_buddy_alloc(unsigned int order)
 {
-	unsigned int tries;
-	unsigned long flags;
-	struct page *page;
+	bool zeroed;
 
-	might_sleep();
-	if (order >= MMS_NR_PAGE_ORDERS)
-		return NULL;
-	for (tries = 0; tries < MMS_GROW_RETRIES; tries++) {
-		page = order ? buddy_alloc_locked(order) : pcp_alloc();
-		if (page)
-			return page;
-		if (!buddy_grow())
-			break;
-	}
-	spin_lock_irqsave(&buddy.lock, flags);
-	mms_buddy_core_alloc_failed(&buddy.core, order);
-	spin_unlock_irqrestore(&buddy.lock, flags);
-	return NULL;
+	return buddy_alloc(order, &zeroed);
+}
+
+/**
+ * mms_buddy_alloc_page() - allocate one page, and say if it is zero-filled
+ * @zeroed: set true if the page is known to hold only zeros: it was never
+ *	handed out since its chunk came, zeroed, from the kernel. Otherwise
+ *	the caller clears what it exposes, as after mms_buddy_alloc().
+ *
+ * Lets a caller that needs a zeroed page skip clearing one the kernel has
+ * just cleared (init_on_alloc, or __GFP_ZERO at intake).
+ *
+ * Context: as mms_buddy_alloc().
+ * Return: the page, or NULL.
+ */
+struct page *mms_buddy_alloc_page(bool *zeroed)
+{
+	return buddy_alloc(0, zeroed);
 }
 
 /**
@@ -555,6 +588,7 @@ struct mms_buddy_snap {
 	u64 user_pages;
 	u64 user_bad_handles;
 	u64 bad_free_busy;
+	u64 user_invalid;
 };
 
 static struct mms_buddy_snap *mms_buddy_snap(void)
@@ -578,6 +612,7 @@ static struct mms_buddy_snap *mms_buddy_snap(void)
 		s->pcp_drained += pcp_peek(&pcp->drained);
 	}
 	s->bad_free_busy = atomic_long_read(&buddy.bad_free_busy);
+	s->user_invalid = atomic_long_read(&buddy.user_invalid);
 	mutex_lock(&buddy.user_lock);
 	s->user_blocks = buddy.user_blocks;
 	s->user_pages = buddy.user_pages;
@@ -625,6 +660,7 @@ static void mms_buddy_fill_stats(const struct mms_buddy_snap *s,
 	st->bad_free_order = cs->bad_free[MMS_BUDDY_BAD_ORDER];
 	st->bad_free_tail = cs->bad_free[MMS_BUDDY_BAD_TAIL];
 	st->bad_free_busy = s->bad_free_busy;
+	st->user_invalid = s->user_invalid;
 	st->chunks_held = s->core.nr_chunks;
 	st->chunks_empty = s->core.nr_empty;
 	st->chunks_max = s->core.max_chunks;
@@ -725,7 +761,7 @@ static const char *const stat_names[] = {
 	"pages_held", "pages_free", "pages_in_pcp", "pages_allocated",
 	"pcp_hits", "pcp_misses", "pcp_refilled", "pcp_drained",
 	"user_blocks", "user_pages", "user_bad_handles", "checks",
-	"check_failures", "bad_free_busy",
+	"check_failures", "bad_free_busy", "user_invalid",
 };
 
 static int stats_show(struct seq_file *m, void *v)
@@ -736,7 +772,7 @@ static int stats_show(struct seq_file *m, void *v)
 	unsigned int o, k;
 
 	BUILD_BUG_ON(ARRAY_SIZE(stat_names) !=
-		     (offsetof(struct mmscope_buddy_stats, bad_free_busy) -
+		     (offsetof(struct mmscope_buddy_stats, user_invalid) -
 		      offsetof(struct mmscope_buddy_stats, bad_free_foreign)) /
 		     sizeof(__u64) + 1);
 	st = kmalloc(sizeof(*st), GFP_KERNEL);
@@ -1038,6 +1074,31 @@ static bool reserved_zero(const u64 *r, size_t n)
 	return true;
 }
 
+/* Count and report an ioctl refused for its argument; returns @ret. */
+static long user_refuse(const char *what, long ret)
+{
+	atomic_long_inc(&buddy.user_invalid);
+	pr_warn_ratelimited("%s[%d]: %s: %s\n", current->comm,
+			    task_pid_nr(current), what,
+			    ret == -EFAULT ? "bad user buffer" :
+			    "argument out of range or reserved field set");
+	return ret;
+}
+
+/*
+ * Copy a request in; one that writes back must also be able to take the
+ * result, checked now so that nothing is done for a caller who would then
+ * get EFAULT.
+ */
+static long copy_req(void *req, void __user *arg, size_t size, bool out,
+		     const char *what)
+{
+	if (copy_from_user(req, arg, size) ||
+	    (out && !mms_user_writable(arg, size)))
+		return user_refuse(what, -EFAULT);
+	return 0;
+}
+
 static long ioctl_alloc(void __user *arg)
 {
 	struct mmscope_buddy_block req;
@@ -1047,11 +1108,12 @@ static long ioctl_alloc(void __user *arg)
 	u32 id;
 	int ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = copy_req(&req, arg, sizeof(req), true, "alloc");
+	if (ret)
+		return ret;
 	if (req.flags || !reserved_zero(req.reserved, ARRAY_SIZE(req.reserved)) ||
 	    req.order >= MMS_NR_PAGE_ORDERS)
-		return -EINVAL;
+		return user_refuse("alloc", -EINVAL);
 	page = mms_buddy_alloc(req.order);
 	if (!page)
 		return -ENOMEM;
@@ -1090,10 +1152,11 @@ static long ioctl_free(void __user *arg)
 	void *entry;
 	int ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = copy_req(&req, arg, sizeof(req), false, "free");
+	if (ret)
+		return ret;
 	if (req.flags || !reserved_zero(req.reserved, ARRAY_SIZE(req.reserved)))
-		return -EINVAL;
+		return user_refuse("free", -EINVAL);
 	mutex_lock(&buddy.user_lock);
 	entry = handle_find(req.handle);
 	if (!entry) {
@@ -1120,21 +1183,25 @@ static long ioctl_check(void __user *arg)
 {
 	struct mmscope_buddy_check out = { 0 };
 
+	if (!mms_user_writable(arg, sizeof(out)))
+		return user_refuse("check", -EFAULT);
 	out.result = mms_buddy_check_all(out.message, sizeof(out.message));
 	if (copy_to_user(arg, &out, sizeof(out)))
-		return -EFAULT;
+		return user_refuse("check", -EFAULT);
 	return out.result;
 }
 
 static long ioctl_drain(void __user *arg)
 {
 	struct mmscope_buddy_drain req;
+	long ret;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = copy_req(&req, arg, sizeof(req), true, "drain");
+	if (ret)
+		return ret;
 	if (req.pad || !reserved_zero(req.reserved, ARRAY_SIZE(req.reserved)) ||
 	    (req.flags & ~(MMSCOPE_BUDDY_DRAIN_PCP | MMSCOPE_BUDDY_DRAIN_SPARE)))
-		return -EINVAL;
+		return user_refuse("drain", -EINVAL);
 	mms_buddy_drain(req.flags, &req);
 	if (copy_to_user(arg, &req, sizeof(req)))
 		return -EFAULT;
@@ -1155,7 +1222,7 @@ static long ioctl_stats(void __user *arg)
 	}
 	mms_buddy_fill_stats(s, st);
 	if (copy_to_user(arg, st, sizeof(*st)))
-		ret = -EFAULT;
+		ret = user_refuse("stats", -EFAULT);
 out:
 	kfree(st);
 	kfree(s);
@@ -1166,6 +1233,8 @@ static long ioctl_reset(void __user *arg)
 {
 	struct mmscope_buddy_reset out;
 
+	if (!mms_user_writable(arg, sizeof(out)))
+		return user_refuse("reset", -EFAULT);
 	mms_buddy_user_reset(&out);
 	if (copy_to_user(arg, &out, sizeof(out)))
 		return -EFAULT;
@@ -1221,10 +1290,11 @@ static long ioctl_badfree(void __user *arg)
 	void *entry;
 	long ret = 0;
 
-	if (copy_from_user(&req, arg, sizeof(req)))
-		return -EFAULT;
+	ret = copy_req(&req, arg, sizeof(req), true, "badfree");
+	if (ret)
+		return ret;
 	if (req.pad || !reserved_zero(req.reserved, ARRAY_SIZE(req.reserved)))
-		return -EINVAL;
+		return user_refuse("badfree", -EINVAL);
 	if (req.kind == MMSCOPE_BUDDY_BADFREE_FOREIGN) {
 		page = alloc_page(GFP_KERNEL);
 		if (!page)
@@ -1238,7 +1308,7 @@ static long ioctl_badfree(void __user *arg)
 	if (req.kind != MMSCOPE_BUDDY_BADFREE_DOUBLE &&
 	    req.kind != MMSCOPE_BUDDY_BADFREE_TAIL &&
 	    req.kind != MMSCOPE_BUDDY_BADFREE_BUSY)
-		return -EINVAL;
+		return user_refuse("badfree", -EINVAL);
 
 	mutex_lock(&buddy.user_lock);
 	entry = handle_find(req.handle);
@@ -1405,20 +1475,20 @@ static long ioctl_bench(void __user *arg)
 	u64 t0;
 	int ret = 0;
 
-	if (copy_from_user(&b, arg, sizeof(b)))
+	if (copy_req(&b, arg, sizeof(b), true, "bench"))
 		return -EFAULT;
 	if (b.pad || !reserved_zero(b.reserved, ARRAY_SIZE(b.reserved)) ||
 	    !b.ops || b.ops > (1ULL << 32) ||
 	    b.allocator < MMSCOPE_BUDDY_BENCH_MMSCOPE ||
 	    b.allocator > MMSCOPE_BUDDY_BENCH_MMSCOPE_CLEAR)
-		return -EINVAL;
+		return user_refuse("bench", -EINVAL);
 	if (b.workload == MMSCOPE_BUDDY_BENCH_RANDOM) {
 		slot = kcalloc(MMS_BENCH_SLOTS, sizeof(*slot), GFP_KERNEL);
 		if (!slot)
 			return -ENOMEM;
 	} else if (b.workload != MMSCOPE_BUDDY_BENCH_PAIRS &&
 		   b.workload != MMSCOPE_BUDDY_BENCH_BATCH) {
-		return -EINVAL;
+		return user_refuse("bench", -EINVAL);
 	}
 	b.done = 0;
 	b.failures = 0;
@@ -1498,6 +1568,7 @@ static int mms_buddy_init(struct dentry *dir)
 	buddy.user_pages = 0;
 	buddy.user_bad_handles = 0;
 	atomic_long_set(&buddy.bad_free_busy, 0);
+	atomic_long_set(&buddy.user_invalid, 0);
 
 	buddy.pcp = alloc_percpu(struct mms_pcp);
 	if (!buddy.pcp)

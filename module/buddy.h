@@ -13,7 +13,10 @@
 struct page;
 struct mms_mechanism;
 
+#include <linux/types.h>
+
 struct page *mms_buddy_alloc(unsigned int order);
+struct page *mms_buddy_alloc_page(bool *zeroed);
 int mms_buddy_free(struct page *page, unsigned int order);
 int mms_buddy_adopt(struct page *page, unsigned int order);
 

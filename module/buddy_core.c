@@ -261,6 +261,13 @@ static struct mms_buddy_page *rmqueue_smallest(struct mms_buddy_core *core,
 		idx = p->idx;
 		del_from_free_list(core, r, p);
 		expand(core, r, idx, order, o);
+		/* A cached page stays pristine until the cache hands it out. */
+		if (state == MMS_BP_ALLOC) {
+			unsigned long i;
+
+			for (i = 0; i < (1UL << order); i++)
+				r->pages[idx + i].pristine = false;
+		}
 		p->order = order;
 		WRITE_ONCE(p->state, state);
 		core->stats.allocs[order]++;
@@ -477,14 +484,20 @@ int mms_buddy_core_cache(struct mms_buddy_core *core, unsigned long pfn,
  * @page: a frame in state MMS_BP_CACHED owned by the calling cache
  *
  * Context: needs only the cache's own exclusion, not the core's: nothing
- * but the owning cache changes a cached frame's state, and its range
- * cannot go away while the frame is not free.
+ * but the owning cache changes a cached frame's state or @pristine, and
+ * its range cannot go away while the frame is not free.
+ * Return: whether the frame was pristine (never handed out since its
+ * chunk was taken from the page source); it is not any more.
  */
-void mms_buddy_core_uncache(struct mms_buddy_page *page)
+bool mms_buddy_core_uncache(struct mms_buddy_page *page)
 {
+	bool pristine = page->pristine;
+
 	if (WARN_ON_ONCE(READ_ONCE(page->state) != MMS_BP_CACHED))
-		return;
+		return false;
+	page->pristine = false;
 	WRITE_ONCE(page->state, MMS_BP_ALLOC);
+	return pristine;
 }
 
 /**
@@ -533,7 +546,7 @@ struct mms_buddy_range *mms_buddy_core_chunk_new(struct mms_buddy_core *core)
 {
 	unsigned int order = chunk_order(core);
 	struct mms_buddy_range *r;
-	unsigned long pfn;
+	unsigned long pfn, i;
 
 	r = range_alloc(core, order);
 	if (!r)
@@ -546,6 +559,8 @@ struct mms_buddy_range *mms_buddy_core_chunk_new(struct mms_buddy_core *core)
 	}
 	r->base_pfn = pfn;
 	r->kind = MMS_BUDDY_CHUNK;
+	for (i = 0; i < range_nr_pages(r); i++)
+		r->pages[i].pristine = true;
 	return r;
 
 err_meta:

@@ -54,12 +54,16 @@ enum mms_buddy_range_kind {
  * @order: order of the block the page heads (not meaningful for tails)
  * @state: enum mms_buddy_state; read without the lock by the checker of
  *	a cached page's owner, hence READ_ONCE/WRITE_ONCE
+ * @pristine: never handed out since its chunk came from the page source
+ *	(whose frames the kernel glue asks to be zero-filled); cleared when
+ *	the page is handed out, so a freed page is never pristine
  */
 struct mms_buddy_page {
 	struct list_head list;
 	u16 idx;
 	u8 order;
 	u8 state;
+	bool pristine;
 };
 
 /**
@@ -259,7 +263,7 @@ unsigned int mms_buddy_core_trim(struct mms_buddy_core *core,
 struct mms_buddy_page *mms_buddy_core_alloc_cached(struct mms_buddy_core *core);
 int mms_buddy_core_cache(struct mms_buddy_core *core, unsigned long pfn,
 			 struct mms_buddy_page **pagep);
-void mms_buddy_core_uncache(struct mms_buddy_page *page);
+bool mms_buddy_core_uncache(struct mms_buddy_page *page);
 void mms_buddy_core_free_cached(struct mms_buddy_core *core,
 				struct mms_buddy_page *page,
 				struct list_head *released);

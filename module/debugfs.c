@@ -2,7 +2,8 @@
 /*
  * debugfs root of mmscope: /sys/kernel/debug/mmscope/.
  *
- * The root holds "version"; every mechanism gets a directory of its own
+ * The root holds "version" and "ioctl_refused" (ioctls with a command
+ * number no mechanism knows); every mechanism gets a directory of its own
  * (created by main.c) for its counters. Read-only files are 0444 so they
  * stay readable under lockdown; controls are 0200/0600.
  */
@@ -24,6 +25,14 @@ static int version_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(version);
 
+static int ioctl_refused_get(void *data, u64 *val)
+{
+	*val = mms_dev_refused_count();
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(ioctl_refused_fops, ioctl_refused_get, NULL,
+			 "%llu\n");
+
 /**
  * mms_debugfs_init() - create /sys/kernel/debug/mmscope/ and its version file
  *
@@ -38,6 +47,8 @@ struct dentry *mms_debugfs_init(void)
 	if (IS_ERR(root))
 		return root;
 	debugfs_create_file("version", 0444, root, NULL, &version_fops);
+	debugfs_create_file_unsafe("ioctl_refused", 0444, root, NULL,
+				   &ioctl_refused_fops);
 	mms_debugfs_root = root;
 	return root;
 }

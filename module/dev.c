@@ -5,11 +5,17 @@
  * ioctl commands are dispatched by command-number block to the mechanism
  * that owns the block (see include/uapi/mmscope.h).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
 #include <linux/capability.h>
 #include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/pagemap.h>
+#include <linux/overflow.h>
+#include <linux/sched.h>
 #include <linux/uaccess.h>
 
 #include <uapi/mmscope.h>
@@ -19,6 +25,16 @@
 
 static const struct mms_mechanism *const *mms_mechs;
 static size_t mms_nr_mechs;
+/* ioctls with a command number no mechanism knows. */
+static atomic_long_t mms_dev_refused = ATOMIC_LONG_INIT(0);
+
+static long mms_dev_refuse(unsigned int cmd, long ret, const char *why)
+{
+	atomic_long_inc(&mms_dev_refused);
+	pr_warn_ratelimited("%s[%d]: ioctl %#x: %s\n", current->comm,
+			    task_pid_nr(current), cmd, why);
+	return ret;
+}
 
 static long mms_ioctl_info(void __user *arg)
 {
@@ -41,9 +57,10 @@ static long mms_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	void __user *arg = (void __user *)uarg;
 	unsigned int nr = _IOC_NR(cmd);
 	size_t i;
+	long ret;
 
 	if (_IOC_TYPE(cmd) != MMSCOPE_IOC_MAGIC)
-		return -ENOTTY;
+		return mms_dev_refuse(cmd, -ENOTTY, "not mmscope's");
 	if (cmd == MMSCOPE_IOC_INFO)
 		return mms_ioctl_info(arg);
 
@@ -51,10 +68,14 @@ static long mms_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		const struct mms_mechanism *m = mms_mechs[i];
 
 		if (m->ioctl && nr >= m->ioc_base &&
-		    nr < m->ioc_base + MMSCOPE_IOC_BLOCK_SIZE)
-			return m->ioctl(file, cmd, arg);
+		    nr < m->ioc_base + MMSCOPE_IOC_BLOCK_SIZE) {
+			ret = m->ioctl(file, cmd, arg);
+			if (ret == -ENOTTY)
+				mms_dev_refuse(cmd, ret, "unknown command");
+			return ret;
+		}
 	}
-	return -ENOTTY;
+	return mms_dev_refuse(cmd, -ENOTTY, "unknown command");
 }
 
 static int mms_open(struct inode *inode, struct file *file)
@@ -85,6 +106,36 @@ static struct miscdevice mms_miscdev = {
 	.fops = &mms_fops,
 	.mode = 0600,
 };
+
+/**
+ * mms_user_writable() - can a command's result be written back to @arg?
+ * @arg: the user argument
+ * @size: its size
+ *
+ * A command that changes state and then writes back must not act and
+ * then fail with EFAULT: its handler calls this first. The pages are
+ * faulted in for writing without storing to them, so a concurrent writer
+ * in the caller's process never loses an update.
+ *
+ * Context: process context; may fault and sleep.
+ * Return: true if every page of [@arg, @arg + @size) is writable.
+ */
+bool mms_user_writable(void __user *arg, size_t size)
+{
+	if (!size)
+		return true;
+	return access_ok(arg, size) && !fault_in_safe_writeable(arg, size);
+}
+
+/**
+ * mms_dev_refused_count() - ioctls refused for an unknown command number
+ *
+ * Return: the count since load.
+ */
+u64 mms_dev_refused_count(void)
+{
+	return atomic_long_read(&mms_dev_refused);
+}
 
 /**
  * mms_dev_register() - create /dev/mmscope

@@ -166,16 +166,21 @@ static DECLARE_DELAYED_WORK(mms_park_work, mms_park_work_fn);
 static struct page *mms_page_new(struct mms_file *f, pgoff_t pgoff)
 {
 	struct page *page;
+	bool zeroed;
 
-	page = mms_buddy_alloc(0);
+	page = mms_buddy_alloc_page(&zeroed);
 	if (!page) {
 		mms_count(MMS_EV_NOMEM);
 		pr_warn_ratelimited("%s[%d]: buddy allocator empty, SIGBUS\n",
 				    current->comm, task_pid_nr(current));
 		return NULL;
 	}
-	/* Nobody may see what the page held before. */
-	clear_highpage(page);
+	/*
+	 * Nobody may see what the page held before. A page the kernel zeroed
+	 * and nobody has had since needs no second clearing.
+	 */
+	if (!zeroed)
+		clear_highpage(page);
 	page->mapping = f->inode->i_mapping;
 	page->index = pgoff;
 	/*
@@ -549,18 +554,31 @@ err_free:
 	return ret;
 }
 
-/* Remove every entry at or after @start; @f's mappings are unmapped. */
+/*
+ * Remove every entry at or after @start; @f's mappings are unmapped. One
+ * walk under the xarray lock, not a lookup and a lock round trip per page.
+ */
 static void mms_file_remove_pages(struct mms_file *f, pgoff_t start,
 				  struct list_head *list)
 {
-	unsigned long index;
+	XA_STATE(xas, &f->pages, start);
+	unsigned long nr = 0;
 	struct page *page;
 
-	xa_for_each_start(&f->pages, index, page, start) {
-		xa_erase(&f->pages, index);
-		atomic_long_dec(&f->nr_pages);
+	xas_lock(&xas);
+	xas_for_each(&xas, page, ULONG_MAX) {
+		xas_store(&xas, NULL);
 		list_add_tail(&page->lru, list);
+		nr++;
+		if (need_resched()) {
+			xas_pause(&xas);
+			xas_unlock(&xas);
+			cond_resched();
+			xas_lock(&xas);
+		}
 	}
+	xas_unlock(&xas);
+	atomic_long_sub(nr, &f->nr_pages);
 }
 
 static void mms_release_list(struct list_head *list)
@@ -630,8 +648,10 @@ static long mms_file_set_size(struct file *file, u64 __user *arg)
 	struct mms_file *f = file->private_data;
 	u64 size;
 
-	if (get_user(size, arg))
+	if (get_user(size, arg)) {
+		mms_file_count_refused();
 		return -EFAULT;
+	}
 	if (size & ~PAGE_MASK || size > MMS_FILE_MAX_SIZE) {
 		mms_file_count_refused();
 		pr_info_ratelimited("%s[%d]: size %llu not a page multiple or too big\n",
@@ -660,7 +680,11 @@ static long mms_file_info(struct file *file, void __user *arg)
 		.zero_mapped = READ_ONCE(f->zero_mapped),
 	};
 
-	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
+	if (copy_to_user(arg, &info, sizeof(info))) {
+		mms_file_count_refused();
+		return -EFAULT;
+	}
+	return 0;
 }
 
 /**

@@ -43,6 +43,8 @@ extern unsigned int mms_buddy_max_mb;
 /* dev.c */
 int mms_dev_register(const struct mms_mechanism *const *mechs, size_t nr);
 void mms_dev_unregister(void);
+bool mms_user_writable(void __user *arg, size_t size);
+u64 mms_dev_refused_count(void);
 
 /* debugfs.c */
 struct dentry *mms_debugfs_init(void);

@@ -17,6 +17,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": pagewalk: " fmt
 
 #include <linux/hugetlb.h>
+#include <linux/string.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/sched.h>
@@ -25,6 +26,7 @@
 
 #include <uapi/mmscope.h>
 #include "file.h"
+#include "mmscope.h"
 
 static u32 mms_pw_decode(u64 v, unsigned int level, bool leaf)
 {
@@ -164,11 +166,11 @@ static void mms_pw_walk(struct mm_struct *mm, struct vm_area_struct *vma,
 
 /**
  * mms_pagewalk_ioctl() - MMSCOPE_IOC_PAGEWALK
- * @arg: struct mmscope_pagewalk; only .addr is read
+ * @arg: struct mmscope_pagewalk: .addr, and .reserved which must be zero
  *
  * Context: process context; takes the caller's mmap_lock for read.
- * Return: 0, -EFAULT, -EINVAL for an address outside user space, or
- * -EINTR if killed while waiting for the lock.
+ * Return: 0, -EFAULT, -EINVAL for an address outside user space or nonzero
+ * reserved fields, or -EINTR if killed while waiting for the lock.
  */
 long mms_pagewalk_ioctl(void __user *arg)
 {
@@ -177,8 +179,19 @@ long mms_pagewalk_ioctl(void __user *arg)
 	struct vm_area_struct *vma;
 	u64 addr;
 
-	if (get_user(addr, (u64 __user *)arg))
+	/* Must take the result too: the walk changes nothing, but say so now. */
+	if (copy_from_user(&pw, arg, sizeof(pw)) ||
+	    !mms_user_writable(arg, sizeof(pw))) {
+		mms_file_count_refused();
 		return -EFAULT;
+	}
+	addr = pw.addr;
+	if (memchr_inv(pw.reserved, 0, sizeof(pw.reserved))) {
+		mms_file_count_refused();
+		pr_info_ratelimited("%s[%d]: page walk: reserved fields not zero\n",
+				    current->comm, task_pid_nr(current));
+		return -EINVAL;
+	}
 	if (!mm || addr >= TASK_SIZE_MAX) {
 		mms_file_count_refused();
 		pr_info_ratelimited("%s[%d]: 0x%llx is not a user address\n",
@@ -199,5 +212,9 @@ long mms_pagewalk_ioctl(void __user *arg)
 	mms_pw_walk(mm, vma, &pw);
 	mmap_read_unlock(mm);
 
-	return copy_to_user(arg, &pw, sizeof(pw)) ? -EFAULT : 0;
+	if (copy_to_user(arg, &pw, sizeof(pw))) {
+		mms_file_count_refused();
+		return -EFAULT;
+	}
+	return 0;
 }

@@ -384,6 +384,9 @@ struct mmscope_buddy_drain {
  * @check_failures: checks that found a problem
  * @bad_free_busy: refused: block still mapped, referenced or with a
  *	->mapping (so still in use)
+ * @user_invalid: ioctls refused for a bad argument: nonzero reserved
+ *	fields, flags, orders, kinds or ranges out of bounds, a buffer that
+ *	cannot be read or written back
  * @reserved: zero
  */
 struct mmscope_buddy_stats {
@@ -423,7 +426,8 @@ struct mmscope_buddy_stats {
 	__u64 checks;
 	__u64 check_failures;
 	__u64 bad_free_busy;
-	__u64 reserved[7];
+	__u64 user_invalid;
+	__u64 reserved[6];
 };
 
 /**

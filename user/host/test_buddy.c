@@ -502,6 +502,61 @@ KTAP_CASE_FN(cached_pages_are_neither_free_nor_freeable_twice)
 	finish(hb);
 }
 
+/*
+ * Pristine: a frame never handed out since its chunk came from the page
+ * source. The kernel glue skips clearing such pages, so a frame that was
+ * handed out must never be reported pristine again.
+ */
+KTAP_CASE_FN(only_frames_never_handed_out_are_pristine)
+{
+	struct host_buddy *hb = new_hb(NR_ORDERS, 4, 1);
+	struct mms_buddy_page *pg, *pg2;
+	struct mms_buddy_range *chunk;
+	long a, b, i;
+
+	ASSERT_TRUE(mms_buddy_core_grow_begin(&hb->core));
+	chunk = mms_buddy_core_chunk_new(&hb->core);
+	ASSERT_EQ(0, mms_buddy_core_grow_end(&hb->core, chunk));
+	/* From a fresh chunk through the cache: pristine, exactly once. */
+	pg = mms_buddy_core_alloc_cached(&hb->core);
+	ASSERT_TRUE(pg);
+	a = mms_buddy_page_pfn(pg);
+	ASSERT_TRUE(mms_buddy_core_uncache(pg));
+	ASSERT_FALSE(pg->pristine);
+	/* Freed into the cache and handed out again: not pristine. */
+	ASSERT_EQ(0, mms_buddy_core_cache(&hb->core, a, &pg));
+	ASSERT_FALSE(mms_buddy_core_uncache(pg));
+	/* Back on the free lists: still not. */
+	ASSERT_EQ(0, hb_free(hb, a, 0));
+	ASSERT_FALSE(mms_buddy_core_lookup(&hb->core, a)->pristine);
+	/* Cached by a refill but never handed out, then drained: still is. */
+	pg = mms_buddy_core_alloc_cached(&hb->core);
+	pg2 = mms_buddy_core_alloc_cached(&hb->core);
+	ASSERT_TRUE(pg && pg2);
+	b = mms_buddy_page_pfn(pg2);
+	ASSERT_NE(a, b);
+	ASSERT_TRUE(pg2->pristine);
+	{
+		LIST_HEAD(released);
+
+		mms_buddy_core_free_cached(&hb->core, pg2, &released);
+		ASSERT_TRUE(list_empty(&released));
+	}
+	ASSERT_TRUE(mms_buddy_core_lookup(&hb->core, b)->pristine);
+	mms_buddy_core_uncache(pg);
+	ASSERT_EQ(0, hb_free(hb, mms_buddy_page_pfn(pg), 0));
+	/* A block handed out directly loses it on every frame. */
+	b = hb_alloc(hb, 3);
+	ASSERT_GE(b, 0);
+	for (i = 0; i < 8; i++)
+		ASSERT_FALSE(mms_buddy_core_lookup(&hb->core, b + i)->pristine);
+	ASSERT_EQ(0, hb_free(hb, b, 3));
+	for (i = 0; i < 8; i++)
+		ASSERT_FALSE(mms_buddy_core_lookup(&hb->core, b + i)->pristine);
+	ASSERT_CONSISTENT(hb);
+	finish(hb);
+}
+
 /* ---- teardown --------------------------------------------------------- */
 
 static void count_page_put(struct host_buddy *hb, unsigned long pfn)
@@ -1132,6 +1187,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(adopted_ranges_merge_only_among_themselves),
 	KTAP_CASE(adopt_refuses_misaligned_and_overlapping_ranges),
 	KTAP_CASE(cached_pages_are_neither_free_nor_freeable_twice),
+	KTAP_CASE(only_frames_never_handed_out_are_pristine),
 	KTAP_CASE(teardown_leaves_allocated_pages_alone),
 	KTAP_CASE(checker_detects_broken_invariants),
 	KTAP_CASE(fragmentation_indices_follow_vmstat),

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Helpers shared by mmscope's user-space programs; see mmscope_user.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -70,25 +72,51 @@ int mms_debugfs_u64(const char *rel, uint64_t *val)
 	return mms_read_u64(path, val);
 }
 
-int mms_write_file(const char *path, const char *s)
+ssize_t mms_write_buf(const char *path, const void *buf, size_t len)
 {
-	size_t len = strlen(s);
 	ssize_t n;
-	int fd;
+	int fd, e;
 
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	n = write(fd, s, len);
-	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
+	n = write(fd, buf, len);
+	e = errno;
 	close(fd);
-	return 0;
+	errno = e;
+	return n;
+}
+
+int mms_write_file(const char *path, const char *s)
+{
+	return mms_write_buf(path, s, strlen(s)) < 0 ? -1 : 0;
+}
+
+int mms_walk_files(const char *dir,
+		   void (*fn)(const char *path, mode_t mode, void *ctx),
+		   void *ctx)
+{
+	char path[512];
+	struct dirent *e;
+	struct stat st;
+	DIR *d = opendir(dir);
+	int ret = 0;
+
+	if (!d)
+		return -1;
+	while (!ret && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &st))
+			ret = -1;
+		else if (S_ISDIR(st.st_mode))
+			ret = mms_walk_files(path, fn, ctx);
+		else
+			fn(path, st.st_mode & 07777, ctx);
+	}
+	closedir(d);
+	return ret;
 }
 
 int mms_become_nobody(void)

@@ -22,6 +22,15 @@ int mms_read_u64(const char *path, uint64_t *val);
 int mms_debugfs_u64(const char *rel, uint64_t *val);
 /* Write a string to a file (debugfs controls). 0 or -1 with errno. */
 int mms_write_file(const char *path, const char *s);
+/* One write(2) of @len bytes to a new open of @path: its result. */
+ssize_t mms_write_buf(const char *path, const void *buf, size_t len);
+/*
+ * Call @fn for every file under @dir (not directories), depth first.
+ * 0, or -1 with errno if a directory could not be read.
+ */
+int mms_walk_files(const char *dir,
+		   void (*fn)(const char *path, mode_t mode, void *ctx),
+		   void *ctx);
 
 /* Become uid/gid 65534 (nobody) for good. 0 or -1 with errno. */
 int mms_become_nobody(void);

@@ -376,6 +376,41 @@ KTAP_CASE_FN(write_faults_map_fresh_zeroed_pages)
 }
 
 /*
+ * Pages freed by a truncation go back to the buddy allocator's per-CPU
+ * cache and come straight back: they must be cleared again (only pages
+ * nobody had since the kernel zeroed them may skip it).
+ */
+KTAP_CASE_FN(recycled_pages_are_cleared_before_reuse)
+{
+	int fd = file_new(NPAGES);
+	char *p = map(fd, NPAGES, MAP_SHARED, 0);
+	long long fresh0 = ctr("fresh_pages");
+	__u64 size = 0;
+	size_t i;
+	int round;
+
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < NPAGES; i++)
+			ASSERT_TRUE(all_zero(p + i * psz, psz));
+		memset(p, 0xa5, NPAGES * psz);
+		size = 0;
+		ASSERT_OK(ioctl(fd, MMSCOPE_IOC_FILE_SET_SIZE, &size));
+		ASSERT_EQ(0, info(fd).pages);
+		size = NPAGES * psz;
+		ASSERT_OK(ioctl(fd, MMSCOPE_IOC_FILE_SET_SIZE, &size));
+	}
+	/* Each round's reads mapped the zero page; the memset wrote pages. */
+	ASSERT_EQ(fresh0 + 3 * NPAGES, ctr("fresh_pages"));
+	touch_write(p, NPAGES, 0x5a);
+	for (i = 0; i < NPAGES; i++) {
+		ASSERT_EQ(0x5a, p[i * psz]);
+		ASSERT_TRUE(all_zero(p + i * psz + 1, psz - 1));
+	}
+	munmap(p, NPAGES * psz);
+	close(fd);
+}
+
+/*
  * Design choice (docs/fault.md): refcounted pages so get_user_pages works;
  * a shared read-then-write costs three faults: zero page, ->pfn_mkwrite
  * replaces it, then ->fault maps the fresh page writable.
@@ -1245,6 +1280,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(set_size_validates_and_info_reports),
 	KTAP_CASE(read_faults_map_zero_page_and_allocate_nothing),
 	KTAP_CASE(write_faults_map_fresh_zeroed_pages),
+	KTAP_CASE(recycled_pages_are_cleared_before_reuse),
 	KTAP_CASE(shared_read_then_write_costs_three_faults),
 	KTAP_CASE(private_read_then_write_costs_two_faults_kernel_copies),
 	KTAP_CASE(private_write_to_hole_allocates_no_file_page),
