@@ -5,6 +5,8 @@
 #   make run            provision, build, boot the VM, run the demo
 #   make check          provision, build, run every test suite (host + VM)
 #   make check SUITES="core bootmem"   only the named suites
+#   make check-debug    the VM and KUnit suites on the debug kernel (KASAN,
+#                       lockdep, kmemleak, ...; built once, then cached)
 #   make                build mmscope.ko and the user programs for KDIR
 #   make vm-run PROG=./a.out ARGS="..."   run your own program in the VM
 #
@@ -18,7 +20,8 @@ V ?= 0
 
 export KDIR
 
-.PHONY: all module user host-tests check run vm-run clean checkpatch sparse
+.PHONY: all module user host-tests check check-debug debug-kernel run vm-run clean \
+	checkpatch sparse
 
 all: module user
 
@@ -33,6 +36,12 @@ host-tests:
 
 check:
 	scripts/check.sh $(SUITES)
+
+check-debug:
+	scripts/check-debug.sh $(SUITES)
+
+debug-kernel:
+	scripts/debug-kernel.sh
 
 run:
 	scripts/run.sh

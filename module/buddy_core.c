@@ -561,6 +561,13 @@ struct mms_buddy_range *mms_buddy_core_chunk_new(struct mms_buddy_core *core)
 	r->kind = MMS_BUDDY_CHUNK;
 	for (i = 0; i < range_nr_pages(r); i++)
 		r->pages[i].pristine = true;
+	/*
+	 * Until mms_buddy_core_grow_end() takes it, one free block, as a
+	 * released range is: a chunk it refuses is destroyed whole.
+	 */
+	r->pages[0].order = order;
+	r->pages[0].state = MMS_BP_FREE;
+	r->nr_free = range_nr_pages(r);
 	return r;
 
 err_meta:

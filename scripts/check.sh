@@ -11,11 +11,18 @@
 #   style         checkpatch --strict and sparse are clean
 #   fuzz          each libFuzzer target runs MMSCOPE_FUZZ_RUNS executions
 #   harness       the VM harness checks itself (exit status, hang, splat)
+#   devfuzz       trinity and stress-ng against /dev/mmscope, in a VM
 #   <suite>       VM suites, build/user/tests/<suite>, run in one VM boot
 #   vm            added whenever a VM suite runs: the guest finished and
-#                 its kernel log is clean
+#                 its kernel log is clean (and, where the kernel has
+#                 kmemleak, a scan after the last rmmod found nothing)
+#   kunit         VM, kernels with CONFIG_KUNIT: mmscope_kunit.ko's suites
+#   debug-harness kernels with kmemleak and KASAN: the harness catches a
+#                 leak, a KASAN report and a failing KUnit case
 # Environment: MMSCOPE_KERNEL + MMSCOPE_KDIR run on another kernel (the
-#   debug kernel) instead of Debian's; MMSCOPE_VM_TIMEOUT (s, default 1200).
+#   debug kernel) instead of Debian's; MMSCOPE_VM_TIMEOUT (s, default 1200);
+#   MMSCOPE_KERNEL_SUITES_ONLY=1 leaves out, by default, the host suites
+#   whose result does not depend on the kernel (make check-debug).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ktap.sh"
@@ -26,7 +33,7 @@ rm -rf "$out"
 mkdir -p "$out"
 
 # Kernel log lines that fail a run, whatever the tests said.
-SPLAT_RE='BUG:|WARNING:|Oops|general protection fault|KASAN:|UBSAN:|KFENCE:|suspected memory leak|possible recursive locking|possible circular locking|inconsistent lock state|INFO: possible|soft lockup|hard LOCKUP|rcu_sched self-detected stall|rcu: INFO:|detected stall|Kernel panic|list_add corruption|list_del corruption|Bad page|refcount_t:|Call Trace:'
+SPLAT_RE='BUG:|WARNING:|Oops|general protection fault|KASAN:|UBSAN:|KFENCE:|suspected memory leak|possible recursive locking|possible circular locking|inconsistent lock state|INFO: possible|lockdep is turned off|locking correctness validator|soft lockup|hard LOCKUP|rcu_sched self-detected stall|rcu: INFO:|detected stall|Kernel panic|list_add corruption|list_del corruption|Bad page|refcount_t:|Call Trace:'
 export SPLAT_RE
 
 # ---- kernel and build -------------------------------------------------------
@@ -45,16 +52,29 @@ for f in "$MMSCOPE_BUILD"/user/host/host-*; do
 done
 host_all+=(style)
 ls "$MMSCOPE_TOP"/user/host/fuzz_*.c >/dev/null 2>&1 && host_all+=(fuzz)
-host_all+=(harness)
+host_all+=(harness devfuzz)
+[ -f "$KDIR/.config" ] && kconfig=$KDIR/.config || kconfig=/dev/null
+has_kmemleak=$(grep -c '^CONFIG_DEBUG_KMEMLEAK=y' "$kconfig")
+host_default=(harness devfuzz)
+if grep -q '^CONFIG_DEBUG_KMEMLEAK_TEST=m' "$kconfig"; then
+	host_all+=(debug-harness)
+	host_default+=(debug-harness)
+fi
+if [ "${MMSCOPE_KERNEL_SUITES_ONLY:-0}" != 1 ]; then
+	host_default=("${host_all[@]}")
+fi
 [ -x "$MMSCOPE_BUILD/user/tests/core" ] && vm_all+=(core)
 for f in "$MMSCOPE_BUILD"/user/tests/*; do
 	s=$(basename "$f")
 	[ -x "$f" ] && [ "$s" != core ] && vm_all+=("$s")
 done
+# mmscope_kunit.ko exists only for kernels with KUnit (the debug kernel).
+grep -q '^CONFIG_KUNIT=y' "$kconfig" && [ -f "$MMSCOPE_TOP/mmscope_kunit.ko" ] &&
+	vm_all+=(kunit)
 
 host_run=() vm_run=()
 if [ $# -eq 0 ]; then
-	host_run=("${host_all[@]}")
+	host_run=("${host_default[@]}")
 	vm_run=("${vm_all[@]}")
 else
 	for want in "$@"; do
@@ -76,7 +96,7 @@ printf 'KTAP version 1\n1..%d\n' "$nsuites"
 # ---- host suites ------------------------------------------------------------
 for s in "${host_run[@]}"; do
 	raw=$out/$s.raw
-	if [ "$s" = harness ] || [ "$s" = style ] || [ "$s" = fuzz ]; then
+	if [ -x "$MMSCOPE_TOP/scripts/$s-test.sh" ]; then
 		"$MMSCOPE_TOP/scripts/$s-test.sh" >"$raw" 2>"$out/$s.err"
 	else
 		"$MMSCOPE_BUILD/user/host/$s" >"$raw" 2>"$out/$s.err"
@@ -89,7 +109,20 @@ done
 
 # ---- VM suites --------------------------------------------------------------
 if [ ${#vm_run[@]} -gt 0 ]; then
-	echo "sh /mmscope/run-suites.sh ${vm_run[*]}" >"$out/job"
+	mod_suites=()
+	for s in "${vm_run[@]}"; do
+		[ "$s" != kunit ] && mod_suites+=("$s")
+	done
+	{
+		echo "rc=0"
+		[ ${#mod_suites[@]} -gt 0 ] &&
+			echo "sh /mmscope/run-suites.sh ${mod_suites[*]} || rc=1"
+		[ ${#mod_suites[@]} != ${#vm_run[@]} ] && echo "sh /mmscope/kunit.sh || rc=1"
+		# After the last rmmod: anything mmscope leaked is unreferenced now.
+		echo "sh /mmscope/kmemleak.sh"
+		# shellcheck disable=SC2016
+		echo 'exit $rc'
+	} >"$out/job"
 	"$MMSCOPE_TOP/scripts/mkinitramfs.sh" "$out/initrd.cpio.gz" "$out/job" ||
 		die "initramfs failed"
 	msg "booting $KIMAGE for: ${vm_run[*]}"
@@ -134,6 +167,7 @@ if [ ${#vm_run[@]} -gt 0 ]; then
 		else
 			echo "ok kernel_log_clean"
 		fi
+		ktap_kmemleak_case "$log" "$raw" "$has_kmemleak"
 	} >"$out/vm.extra"
 	ktap_suite vm "$raw" "$out/vm.extra"
 fi

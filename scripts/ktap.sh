@@ -67,3 +67,56 @@ ktap_completed_case() {
 		echo "not ok suite_reported_every_case # $n of $plan results, exit status $st"
 	fi
 }
+
+# ktap_kmemleak_case CONSOLELOG RAWFILE EXPECTED: the verdict on the guest's
+# final kmemleak scan (scripts/guest/kmemleak.sh), "ok kmemleak_clean" or
+# "not ok ..." on stdout; the records it found are appended to RAWFILE as
+# diagnostics. EXPECTED=1 (a kernel built with kmemleak) turns a missing or
+# failed scan into a failure; otherwise it prints nothing when absent.
+ktap_kmemleak_case() {
+	local log=$1 raw=$2 expected=$3 block n
+	block=$(sed -n '/^MMSCOPE-KMEMLEAK-BEGIN$/,/^MMSCOPE-KMEMLEAK-END$/p' "$log")
+	if [ -z "$block" ] || grep -q '^MMSCOPE-KMEMLEAK-ABSENT$' <<<"$block"; then
+		[ "$expected" = 1 ] &&
+			echo "not ok kmemleak_clean # no kmemleak scan (kmemleak off in the guest?)"
+		return 0
+	fi
+	if grep -q '^MMSCOPE-KMEMLEAK-FAILED$' <<<"$block" ||
+	   ! grep -q '^MMSCOPE-KMEMLEAK-END$' <<<"$block"; then
+		echo "not ok kmemleak_clean # the scan failed or did not finish"
+		return 0
+	fi
+	n=$(grep -c '^unreferenced object' <<<"$block")
+	if [ "$n" = 0 ]; then
+		echo "ok kmemleak_clean"
+	else
+		grep -v '^MMSCOPE-KMEMLEAK-' <<<"$block" | head -n 60 |
+			sed 's/^/# kmemleak: /' >>"$raw"
+		echo "not ok kmemleak_clean # $n unreferenced objects"
+	fi
+}
+
+# For the suites that are scripts (harness-test.sh and the like):
+# ktap_begin NAME PLAN prints the suite's header; ktap_result OK NAME [WHY]
+# prints its next case, "ok" when OK is 0, and a failure sets
+# KTAP_SCRIPT_FAILED (the script's exit status); ktap_skip NAME WHY.
+ktap_begin() {
+	KTAP_SCRIPT_N=0 KTAP_SCRIPT_FAILED=0
+	printf 'KTAP version 1\n# Subtest: %s\n1..%d\n' "$1" "$2"
+}
+
+ktap_result() {
+	KTAP_SCRIPT_N=$((KTAP_SCRIPT_N + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $KTAP_SCRIPT_N $2"
+	else
+		echo "not ok $KTAP_SCRIPT_N $2${3:+ # $3}"
+		# shellcheck disable=SC2034 # read by the scripts that source this
+		KTAP_SCRIPT_FAILED=1
+	fi
+}
+
+ktap_skip() {
+	KTAP_SCRIPT_N=$((KTAP_SCRIPT_N + 1))
+	echo "ok $KTAP_SCRIPT_N $1 # SKIP $2"
+}

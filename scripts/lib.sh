@@ -35,7 +35,7 @@ prepare_kernel_and_build() {
 	fi
 	export KIMAGE KDIR
 	if ! make -C "$MMSCOPE_TOP" module KDIR="$KDIR" >"$log" 2>&1 ||
-	   ! make -C "$MMSCOPE_TOP" user >>"$log" 2>&1; then
+	   ! make -C "$MMSCOPE_TOP/user" O="$MMSCOPE_BUILD/user" >>"$log" 2>&1; then
 		tail -n 40 "$log" >&2
 		die "build failed (log: $log)"
 	fi

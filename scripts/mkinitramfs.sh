@@ -6,6 +6,8 @@
 #   JOBFILE   shell script the guest runs as /mmscope/job
 #   FILE      extra programs, copied to /mmscope/bin/
 # Always packs mmscope.ko (if built) and build/user/{tests,bench,tools}.
+# MMSCOPE_INITRAMFS_OVERLAY: a directory copied over the root last (Debian
+# programs with their shared libraries, see devfuzz-test.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -23,11 +25,16 @@ cp "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 0755 "$MMSCOPE_TOP/scripts/guest/init" "$root/init"
 install -m 0755 "$MMSCOPE_TOP/scripts/guest/run-suites.sh" "$root/mmscope/run-suites.sh"
+for f in kunit.sh kunit-ktap.awk kmemleak.sh; do
+	install -m 0755 "$MMSCOPE_TOP/scripts/guest/$f" "$root/mmscope/$f"
+done
 install -m 0644 "$job" "$root/mmscope/job"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 
-[ -f "$MMSCOPE_TOP/mmscope.ko" ] && cp "$MMSCOPE_TOP/mmscope.ko" "$root/mmscope/"
+for m in mmscope mmscope_kunit; do
+	[ -f "$MMSCOPE_TOP/$m.ko" ] && cp "$MMSCOPE_TOP/$m.ko" "$root/mmscope/"
+done
 for d in tests bench tools; do
 	if [ -d "$MMSCOPE_BUILD/user/$d" ]; then
 		cp -r "$MMSCOPE_BUILD/user/$d" "$root/mmscope/$d"
@@ -40,6 +47,10 @@ done
 for f in "$@"; do
 	cp "$f" "$root/mmscope/bin/"
 done
+
+if [ -n "${MMSCOPE_INITRAMFS_OVERLAY:-}" ]; then
+	cp -a "$MMSCOPE_INITRAMFS_OVERLAY/." "$root/"
+fi
 
 (cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out.tmp"
 mv "$out.tmp" "$out"

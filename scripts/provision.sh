@@ -16,7 +16,7 @@ set -euo pipefail
 BASE_PKGS="qemu-system-x86 busybox-static cpio gzip make gcc libc6-dev
 	linux-libc-dev kmod bc flex bison libelf-dev libssl-dev dwarves
 	clang libclang-rt-14-dev"
-EXTRA_PKGS="sparse linux-source-6.1 perl"
+EXTRA_PKGS="sparse linux-source-6.1 perl xz-utils trinity stress-ng"
 
 pkg_installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

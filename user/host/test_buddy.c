@@ -503,6 +503,31 @@ KTAP_CASE_FN(cached_pages_are_neither_free_nor_freeable_twice)
 }
 
 /*
+ * Two CPUs both see no free block and both take a chunk (the kernel glue
+ * drops its lock around alloc_pages()): the second chunk is not needed
+ * and must go back whole, never having joined the allocator.
+ */
+KTAP_CASE_FN(racing_growers_second_chunk_goes_back_whole)
+{
+	struct host_buddy *hb = new_hb(NR_ORDERS, 4, 1);
+	struct mms_buddy_range *first, *second;
+
+	ASSERT_TRUE(mms_buddy_core_grow_begin(&hb->core));
+	ASSERT_TRUE(mms_buddy_core_grow_begin(&hb->core));
+	first = mms_buddy_core_chunk_new(&hb->core);
+	second = mms_buddy_core_chunk_new(&hb->core);
+	ASSERT_TRUE(first && second);
+	ASSERT_EQ(2, hb->chunks_out);
+	ASSERT_EQ(0, mms_buddy_core_grow_end(&hb->core, first));
+	ASSERT_EQ(-EAGAIN, mms_buddy_core_grow_end(&hb->core, second));
+	ASSERT_EQ(0, mms_buddy_core_range_destroy(&hb->core, second));
+	ASSERT_EQ(1, hb->chunks_out);
+	ASSERT_EQ(1, hb->core.nr_chunks);
+	ASSERT_EQ(1, nr_free(hb, MAX_ORDER_));
+	finish(hb);
+}
+
+/*
  * Pristine: a frame never handed out since its chunk came from the page
  * source. The kernel glue skips clearing such pages, so a frame that was
  * handed out must never be reported pristine again.
@@ -1187,6 +1212,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(adopted_ranges_merge_only_among_themselves),
 	KTAP_CASE(adopt_refuses_misaligned_and_overlapping_ranges),
 	KTAP_CASE(cached_pages_are_neither_free_nor_freeable_twice),
+	KTAP_CASE(racing_growers_second_chunk_goes_back_whole),
 	KTAP_CASE(only_frames_never_handed_out_are_pristine),
 	KTAP_CASE(teardown_leaves_allocated_pages_alone),
 	KTAP_CASE(checker_detects_broken_invariants),
