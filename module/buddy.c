@@ -710,8 +710,14 @@ static int buddyinfo_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(buddyinfo);
 
-/* As /sys/kernel/debug/extfrag/extfrag_index. */
-static int extfrag_index_show(struct seq_file *m, void *v)
+/*
+ * One index per order in thousandths, as mm/vmstat.c prints them: @width
+ * pads the integer part ("%2d" for extfrag_index, "%d" for unusable_index).
+ */
+static int show_index_per_order(struct seq_file *m, int width,
+				int (*index_of)(const unsigned long *nr_free,
+						unsigned int nr_orders,
+						unsigned int order))
 {
 	struct mms_buddy_snap *s = mms_buddy_snap();
 	unsigned int o;
@@ -721,34 +727,25 @@ static int extfrag_index_show(struct seq_file *m, void *v)
 		return -ENOMEM;
 	seq_zone_prefix(m);
 	for (o = 0; o < MMS_NR_PAGE_ORDERS; o++) {
-		index = mms_buddy_frag_index(s->core.nr_free,
-					     MMS_NR_PAGE_ORDERS, o);
-		seq_printf(m, "%2d.%03d ", index / 1000, index % 1000);
+		index = index_of(s->core.nr_free, MMS_NR_PAGE_ORDERS, o);
+		seq_printf(m, "%*d.%03d ", width, index / 1000, index % 1000);
 	}
 	seq_putc(m, '\n');
 	kfree(s);
 	return 0;
+}
+
+/* As /sys/kernel/debug/extfrag/extfrag_index. */
+static int extfrag_index_show(struct seq_file *m, void *v)
+{
+	return show_index_per_order(m, 2, mms_buddy_frag_index);
 }
 DEFINE_SHOW_ATTRIBUTE(extfrag_index);
 
 /* As /sys/kernel/debug/extfrag/unusable_index. */
 static int unusable_index_show(struct seq_file *m, void *v)
 {
-	struct mms_buddy_snap *s = mms_buddy_snap();
-	unsigned int o;
-	int index;
-
-	if (!s)
-		return -ENOMEM;
-	seq_zone_prefix(m);
-	for (o = 0; o < MMS_NR_PAGE_ORDERS; o++) {
-		index = mms_buddy_unusable_index(s->core.nr_free,
-						 MMS_NR_PAGE_ORDERS, o);
-		seq_printf(m, "%d.%03d ", index / 1000, index % 1000);
-	}
-	seq_putc(m, '\n');
-	kfree(s);
-	return 0;
+	return show_index_per_order(m, 0, mms_buddy_unusable_index);
 }
 DEFINE_SHOW_ATTRIBUTE(unusable_index);
 
