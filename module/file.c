@@ -554,27 +554,39 @@ err_free:
 	return ret;
 }
 
+/* Entries removed per hold of the xarray lock. */
+#define MMS_REMOVE_BATCH	64
+
 /*
  * Remove every entry at or after @start; @f's mappings are unmapped. One
- * walk under the xarray lock, not a lookup and a lock round trip per page.
+ * walk under the xarray lock, dropped every MMS_REMOVE_BATCH entries so a
+ * big file does not hold it (and the CPU) for long.
+ *
+ * The walk resumes with xas_set() at the next index, not xas_pause(): on
+ * 6.1, when storing NULL has just freed a leaf node, xas_pause() moves on
+ * from the parent without masking the index and skips the next leaf's
+ * first 63 entries, which then stay in the file past its end.
  */
 static void mms_file_remove_pages(struct mms_file *f, pgoff_t start,
 				  struct list_head *list)
 {
 	XA_STATE(xas, &f->pages, start);
-	unsigned long nr = 0;
+	unsigned long nr = 0, batch = 0;
 	struct page *page;
 
 	xas_lock(&xas);
 	xas_for_each(&xas, page, ULONG_MAX) {
+		pgoff_t next = xas.xa_index + 1;
+
 		xas_store(&xas, NULL);
 		list_add_tail(&page->lru, list);
 		nr++;
-		if (need_resched()) {
-			xas_pause(&xas);
+		if (++batch == MMS_REMOVE_BATCH && next) {
+			batch = 0;
 			xas_unlock(&xas);
 			cond_resched();
 			xas_lock(&xas);
+			xas_set(&xas, next);
 		}
 	}
 	xas_unlock(&xas);
