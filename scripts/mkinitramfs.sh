@@ -5,7 +5,8 @@
 # Usage: scripts/mkinitramfs.sh OUT.cpio.gz JOBFILE [FILE...]
 #   JOBFILE   shell script the guest runs as /mmscope/job
 #   FILE      extra programs, copied to /mmscope/bin/
-# Always packs mmscope.ko (if built) and build/user/{tests,bench,tools}.
+# Always packs mmscope.ko (if built) and build/user/{tests,bench,tools};
+# with KIMAGE set, the .ko files in its directory's modules/.
 # MMSCOPE_INITRAMFS_OVERLAY: a directory copied over the root last (Debian
 # programs with their shared libraries, see devfuzz-test.sh).
 set -euo pipefail
@@ -35,6 +36,12 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 for m in mmscope mmscope_kunit; do
 	[ -f "$MMSCOPE_TOP/$m.ko" ] && cp "$MMSCOPE_TOP/$m.ko" "$root/mmscope/"
 done
+# Modules of the booted kernel's own that the guest loads (brd.ko), kept
+# by provisioning next to the image; a debug kernel has them built in.
+if [ -n "${KIMAGE:-}" ] && [ -d "$(dirname "$KIMAGE")/modules" ]; then
+	mkdir -p "$root/mmscope/kmod"
+	cp "$(dirname "$KIMAGE")"/modules/*.ko "$root/mmscope/kmod/"
+fi
 for d in tests bench tools; do
 	if [ -d "$MMSCOPE_BUILD/user/$d" ]; then
 		cp -r "$MMSCOPE_BUILD/user/$d" "$root/mmscope/$d"

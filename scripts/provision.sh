@@ -61,16 +61,21 @@ resolve_kver() {
 	echo "$v"
 }
 
+# The image's vmlinuz and config, and brd.ko (RAM disk: the block device the
+# fault suite does O_DIRECT through), packed into the guest by mkinitramfs.
 fetch_image() {
 	local kver=$1 dir=$MMSCOPE_CACHE/kernel/$1 tmp
-	[ -s "$dir/vmlinuz" ] && return 0
+	local brd=./lib/modules/$1/kernel/drivers/block/brd.ko
+	[ -s "$dir/vmlinuz" ] && [ -s "$dir/modules/brd.ko" ] && return 0
 	tmp=$(mktemp -d "$MMSCOPE_CACHE/dl.XXXXXX")
 	msg "downloading linux-image-$kver"
 	(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "linux-image-$kver" >&2) ||
 		{ rm -rf "$tmp"; die "apt-get download linux-image-$kver failed"; }
 	dpkg-deb --fsys-tarfile "$tmp"/linux-image-"$kver"_*.deb |
-		tar -x -C "$tmp" ./boot
-	mkdir -p "$dir"
+		tar -x -C "$tmp" ./boot "$brd" ||
+		{ rm -rf "$tmp"; die "linux-image-$kver: no vmlinuz or $brd"; }
+	mkdir -p "$dir/modules"
+	cp "$tmp/$brd" "$dir/modules/brd.ko"
 	cp "$tmp/boot/vmlinuz-$kver" "$dir/vmlinuz.tmp"
 	cp "$tmp/boot/config-$kver" "$dir/config"
 	mv "$dir/vmlinuz.tmp" "$dir/vmlinuz"

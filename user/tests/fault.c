@@ -1071,6 +1071,75 @@ KTAP_CASE_FN(gup_process_vm_readv_and_proc_mem_work)
 	close(fd);
 }
 
+/*
+ * O_DIRECT on a block device pins the user buffer (bio_iov_iter_get_pages)
+ * and the driver copies into or out of the pinned pages. A RAM disk
+ * stands in for a disk. Same round trip on a memfd: "works as on shmem".
+ */
+#define DIO_DEV		"/dev/ram0"
+#define DIO_PAGES	8
+
+/* Disk -> mapping (holes, so GUP faults pages in) -> disk -> memory. */
+static void o_direct_round_trip(int dio, char *map_at, char *mem)
+{
+	size_t len = DIO_PAGES * psz, i;
+
+	for (i = 0; i < len; i++)
+		mem[i] = (char)(i * 7 + i / psz);
+	ASSERT_EQ(len, pwrite(dio, mem, len, 0));
+	ASSERT_EQ(len, pread(dio, map_at, len, 0));
+	ASSERT_EQ(0, memcmp(map_at, mem, len));
+	/* Out of the mapping: pages just filled, then holes (zero page). */
+	ASSERT_EQ(len, pwrite(dio, map_at, len, len));
+	ASSERT_EQ(len, pwrite(dio, map_at + len, len, 2 * len));
+	memset(mem, 0xee, len);
+	ASSERT_EQ(len, pread(dio, mem, len, len));
+	ASSERT_EQ(0, memcmp(map_at, mem, len));
+	ASSERT_EQ(len, pread(dio, mem, len, 2 * len));
+	ASSERT_TRUE(all_zero(mem, len));
+}
+
+KTAP_CASE_FN(o_direct_into_and_out_of_mapping_works_as_on_shmem)
+{
+	int fd = file_new(2 * DIO_PAGES), mfd, dio;
+	char *p = map(fd, 2 * DIO_PAGES, MAP_SHARED, 0), *m, *mem;
+	long long fresh0, freed0;
+
+	dio = open(DIO_DEV, O_RDWR | O_DIRECT);
+	if (dio < 0 && errno == ENOENT && access("/sys/module/brd", F_OK) &&
+	    access("/mmscope/kmod/brd.ko", F_OK))
+		SKIP("this kernel has no RAM disk (brd)");
+	ASSERT_OK(dio);
+	mem = mmap(NULL, DIO_PAGES * psz, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(mem != MAP_FAILED);
+
+	mfd = memfd_create("dio", 0);
+	ASSERT_OK(mfd);
+	ASSERT_OK(ftruncate(mfd, 2 * DIO_PAGES * psz));
+	m = map(mfd, 2 * DIO_PAGES, MAP_SHARED, 0);
+	o_direct_round_trip(dio, m, mem);
+
+	settle_parked();
+	fresh0 = ctr("fresh_pages");
+	freed0 = ctr("freed");
+	o_direct_round_trip(dio, p, mem);
+	/* GUP wrote the first half (allocated), only read the holes. */
+	ASSERT_EQ(DIO_PAGES, info(fd).pages);
+	ASSERT_EQ(fresh0 + DIO_PAGES, ctr("fresh_pages"));
+	ASSERT_EQ(0, memcmp(p, m, 2 * DIO_PAGES * psz));
+	/* The I/O is over, its pins are gone: every page goes straight back. */
+	ASSERT_OK(munmap(p, 2 * DIO_PAGES * psz));
+	close(fd);
+	ASSERT_EQ(0, ctr("parked_now"));
+	ASSERT_EQ(freed0 + DIO_PAGES, ctr("freed"));
+
+	munmap(m, 2 * DIO_PAGES * psz);
+	munmap(mem, DIO_PAGES * psz);
+	close(mfd);
+	close(dio);
+}
+
 KTAP_CASE_FN(process_shared_futex_works)
 {
 	int fd = file_new(1), status, i;
@@ -1327,6 +1396,7 @@ static const struct ktap_case cases[] = {
 	KTAP_CASE(mlock_counts_and_releases_pages),
 	KTAP_CASE(concurrent_faults_and_truncation_stay_consistent),
 	KTAP_CASE(gup_process_vm_readv_and_proc_mem_work),
+	KTAP_CASE(o_direct_into_and_out_of_mapping_works_as_on_shmem),
 	KTAP_CASE(process_shared_futex_works),
 	KTAP_CASE(page_held_by_pipe_is_parked_until_released),
 	KTAP_CASE(rmmod_refused_while_mapped_clean_after),
