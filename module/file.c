@@ -138,9 +138,25 @@ static u64 mms_event_sum(enum mms_fault_event ev)
 	return sum;
 }
 
-/* Gauges: changed off the fault fast path only. */
+/* Open files: changed at open and release only. */
 static atomic_t mms_nr_files = ATOMIC_INIT(0);
-static atomic_long_t mms_nr_file_pages = ATOMIC_LONG_INIT(0);
+/*
+ * Pages in all files: a write fault adds one, so per CPU as the event
+ * counters; a page may leave on another CPU, so one CPU's part can be
+ * negative and only the sum means anything.
+ */
+static DEFINE_PER_CPU(long, mms_nr_file_pages);
+
+static u64 mms_file_pages_now(void)
+{
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(mms_nr_file_pages, cpu);
+	/* Parts read at different times: never report a transient < 0. */
+	return max(sum, 0L);
+}
 
 static struct vfsmount *mms_file_mnt;
 /* Source of private copies of holes: never mapped, never written. */
@@ -221,7 +237,7 @@ static void mms_page_discard(struct page *page)
 static void mms_file_account_page(struct mms_file *f)
 {
 	atomic_long_inc(&f->nr_pages);
-	atomic_long_inc(&mms_nr_file_pages);
+	this_cpu_inc(mms_nr_file_pages);
 }
 
 /* @page is no longer part of a file and not mapped: free or park it. */
@@ -234,7 +250,7 @@ static void mms_page_release(struct page *page)
 	lock_page(page);
 	page->mapping = NULL;
 	unlock_page(page);
-	atomic_long_dec(&mms_nr_file_pages);
+	this_cpu_dec(mms_nr_file_pages);
 
 	if (mms_page_try_free(page))
 		return;
@@ -280,6 +296,16 @@ static unsigned long mms_park_retry(void)
 	if (freed && !left)
 		module_put(THIS_MODULE);
 	return left;
+}
+
+static u64 mms_parked_now(void)
+{
+	u64 n;
+
+	spin_lock(&mms_parked_lock);
+	n = mms_nr_parked;
+	spin_unlock(&mms_parked_lock);
+	return n;
 }
 
 static void mms_park_work_fn(struct work_struct *work)
@@ -658,6 +684,7 @@ static long mms_file_set_size(struct file *file, u64 __user *arg)
 {
 	struct address_space *mapping = file->f_mapping;
 	struct mms_file *f = file->private_data;
+	bool shrink;
 	u64 size;
 
 	if (get_user(size, arg)) {
@@ -672,12 +699,10 @@ static long mms_file_set_size(struct file *file, u64 __user *arg)
 	}
 
 	filemap_invalidate_lock(mapping);
-	if (size < f->size) {
-		WRITE_ONCE(f->size, size);
+	shrink = size < f->size;
+	WRITE_ONCE(f->size, size);
+	if (shrink)
 		mms_file_truncate(f, size >> PAGE_SHIFT);
-	} else {
-		WRITE_ONCE(f->size, size);
-	}
 	filemap_invalidate_unlock(mapping);
 	return 0;
 }
@@ -767,7 +792,7 @@ DEFINE_DEBUGFS_ATTRIBUTE(mms_files_fops, mms_files_get, NULL, "%llu\n");
 
 static int mms_file_pages_get(void *data, u64 *val)
 {
-	*val = atomic_long_read(&mms_nr_file_pages);
+	*val = mms_file_pages_now();
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(mms_file_pages_fops, mms_file_pages_get, NULL,
@@ -775,9 +800,7 @@ DEFINE_DEBUGFS_ATTRIBUTE(mms_file_pages_fops, mms_file_pages_get, NULL,
 
 static int mms_parked_now_get(void *data, u64 *val)
 {
-	spin_lock(&mms_parked_lock);
-	*val = mms_nr_parked;
-	spin_unlock(&mms_parked_lock);
+	*val = mms_parked_now();
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(mms_parked_now_fops, mms_parked_now_get, NULL,
@@ -802,16 +825,11 @@ DEFINE_DEBUGFS_ATTRIBUTE(mms_retry_parked_fops, NULL, mms_retry_parked_set,
 /* Same layout as /proc/vmstat: "name value" per line. */
 static int mms_stats_show(struct seq_file *m, void *v)
 {
-	u64 parked;
 	int i;
 
-	spin_lock(&mms_parked_lock);
-	parked = mms_nr_parked;
-	spin_unlock(&mms_parked_lock);
-
 	seq_printf(m, "files %d\n", atomic_read(&mms_nr_files));
-	seq_printf(m, "file_pages %ld\n", atomic_long_read(&mms_nr_file_pages));
-	seq_printf(m, "parked_now %llu\n", parked);
+	seq_printf(m, "file_pages %llu\n", mms_file_pages_now());
+	seq_printf(m, "parked_now %llu\n", mms_parked_now());
 	for (i = 0; i < MMS_NR_EVENTS; i++)
 		seq_printf(m, "%s %llu\n", mms_event_names[i],
 			   mms_event_sum(i));
