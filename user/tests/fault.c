@@ -55,6 +55,17 @@ static int file_new(size_t pages)
 	return fd;
 }
 
+/* A memfd of @pages pages: the shmem reference the device is held to. */
+static int memfd_new(const char *name, size_t pages)
+{
+	int fd = memfd_create(name, 0);
+
+	psz = sysconf(_SC_PAGESIZE);
+	ASSERT_OK(fd);
+	ASSERT_OK(ftruncate(fd, pages * psz));
+	return fd;
+}
+
 static char *map(int fd, size_t pages, int flags, off_t off)
 {
 	char *p = mmap(NULL, pages * psz, PROT_READ | PROT_WRITE, flags, fd,
@@ -731,12 +742,10 @@ static void sharing_script(int fd, char *seen)
 
 KTAP_CASE_FN(private_and_shared_semantics_match_memfd)
 {
-	int mfd = memfd_create("ref", 0), fd = file_new(4);
+	int fd = file_new(4), mfd = memfd_new("ref", 4);
 	char ref[16] = { 0 }, dev[16] = { 0 };
 	int i;
 
-	ASSERT_OK(mfd);
-	ASSERT_OK(ftruncate(mfd, 4 * psz));
 	sharing_script(mfd, ref);
 	sharing_script(fd, dev);
 	for (i = 0; i < 16; i++) {
@@ -1114,9 +1123,7 @@ KTAP_CASE_FN(o_direct_into_and_out_of_mapping_works_as_on_shmem)
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_TRUE(mem != MAP_FAILED);
 
-	mfd = memfd_create("dio", 0);
-	ASSERT_OK(mfd);
-	ASSERT_OK(ftruncate(mfd, 2 * DIO_PAGES * psz));
+	mfd = memfd_new("dio", 2 * DIO_PAGES);
 	m = map(mfd, 2 * DIO_PAGES, MAP_SHARED, 0);
 	o_direct_round_trip(dio, m, mem);
 
