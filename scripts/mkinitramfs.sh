@@ -38,9 +38,10 @@ for m in mmscope mmscope_kunit; do
 done
 # Modules of the booted kernel's own that the guest loads (brd.ko), kept
 # by provisioning next to the image; a debug kernel has them built in.
-if [ -n "${KIMAGE:-}" ] && [ -d "$(dirname "$KIMAGE")/modules" ]; then
+kmods=${KIMAGE:+$(dirname "$KIMAGE")/modules}
+if [ -n "$kmods" ] && [ -d "$kmods" ]; then
 	mkdir -p "$root/mmscope/kmod"
-	cp "$(dirname "$KIMAGE")"/modules/*.ko "$root/mmscope/kmod/"
+	cp "$kmods"/*.ko "$root/mmscope/kmod/"
 fi
 for d in tests bench tools; do
 	if [ -d "$MMSCOPE_BUILD/user/$d" ]; then

@@ -65,7 +65,7 @@ resolve_kver() {
 # fault suite does O_DIRECT through), packed into the guest by mkinitramfs.
 fetch_image() {
 	local kver=$1 dir=$MMSCOPE_CACHE/kernel/$1 tmp
-	local brd=./lib/modules/$1/kernel/drivers/block/brd.ko
+	local brd=./lib/modules/$kver/kernel/drivers/block/brd.ko
 	[ -s "$dir/vmlinuz" ] && [ -s "$dir/modules/brd.ko" ] && return 0
 	tmp=$(mktemp -d "$MMSCOPE_CACHE/dl.XXXXXX")
 	msg "downloading linux-image-$kver"
